@@ -25,7 +25,8 @@ inline std::int64_t EpochMillis(TimePoint t) {
 }
 
 inline TimePoint FromEpochMillis(std::int64_t millis) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(millis)));
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(millis)));
 }
 
 }  // namespace tw

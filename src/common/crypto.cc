@@ -33,8 +33,8 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &size) ==
-      nullptr) {
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+           &size) == nullptr) {
     throw std::runtime_error("HMAC failed");
   }
   return std::string(reinterpret_cast<char*>(out), size);

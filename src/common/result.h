@@ -15,7 +15,8 @@ namespace tw {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value)
+      : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(AwsError error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool has_value() const { return data_.index() == 0; }

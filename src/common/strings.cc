@@ -105,8 +105,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded
     if (part.empty()) continue;
     auto eq = part.find('=');
     auto name = UriDecode(part.substr(0, eq), true);
-    auto value = UriDecode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1),
-                           true);
+    auto value =
+        UriDecode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), true);
     if (!name || !value) return std::nullopt;
     out.emplace_back(std::move(*name), std::move(*value));
   }

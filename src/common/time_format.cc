@@ -56,8 +56,8 @@ bool ValidCivil(unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned se) {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 60;
 }
 
-std::int64_t ToMillis(std::int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
-                      unsigned se, unsigned ms) {
+std::int64_t ToMillis(std::int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned se,
+                      unsigned ms) {
   return DaysFromCivil(y, mo, d) * kMillisPerDay + (h * 3600LL + mi * 60LL + se) * 1000 + ms;
 }
 
@@ -171,8 +171,8 @@ std::string FormatHttpDate(std::int64_t epoch_millis) {
 std::optional<std::int64_t> ParseHttpDate(std::string_view s) {
   // "Sun, 30 Aug 2015 12:36:00 GMT"
   s = Trim(s);
-  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-      s[16] != ' ' || s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT") {
+  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+      s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT") {
     return std::nullopt;
   }
   auto d = Digits(s, 5, 2);

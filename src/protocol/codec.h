@@ -16,6 +16,8 @@ namespace tw::protocol {
 
 struct ResponseMeta {
   std::string request_id;
+  // The request's HTTP method: REST protocols send no body in answer to HEAD (errors included).
+  std::string method;
 };
 
 class Codec {

@@ -67,12 +67,18 @@ std::optional<double> Number(const json::object& o, std::string_view key) {
 
 std::optional<ShapeType> ParseType(std::string_view t) {
   static const std::pair<std::string_view, ShapeType> kTypes[] = {
-      {"structure", ShapeType::kStructure}, {"list", ShapeType::kList},
-      {"map", ShapeType::kMap},             {"string", ShapeType::kString},
-      {"integer", ShapeType::kInteger},     {"long", ShapeType::kLong},
-      {"float", ShapeType::kFloat},         {"double", ShapeType::kDouble},
-      {"boolean", ShapeType::kBoolean},     {"timestamp", ShapeType::kTimestamp},
-      {"blob", ShapeType::kBlob},           {"bigInteger", ShapeType::kBigInteger},
+      {"structure", ShapeType::kStructure},
+      {"list", ShapeType::kList},
+      {"map", ShapeType::kMap},
+      {"string", ShapeType::kString},
+      {"integer", ShapeType::kInteger},
+      {"long", ShapeType::kLong},
+      {"float", ShapeType::kFloat},
+      {"double", ShapeType::kDouble},
+      {"boolean", ShapeType::kBoolean},
+      {"timestamp", ShapeType::kTimestamp},
+      {"blob", ShapeType::kBlob},
+      {"bigInteger", ShapeType::kBigInteger},
       {"bigDecimal", ShapeType::kBigDecimal}};
   for (const auto& [name, type] : kTypes) {
     if (name == t) return type;
@@ -101,7 +107,7 @@ Location ParseLocation(std::string_view l) {
 }  // namespace
 
 Result<std::unique_ptr<ServiceModel>> ServiceModel::Parse(std::string_view name,
-                                                           std::string_view text) {
+                                                          std::string_view text) {
   boost::system::error_code ec;
   json::value doc = json::parse(text, ec);
   if (ec || !doc.is_object()) return ModelError(name, "not a JSON object");
@@ -198,7 +204,8 @@ Result<std::unique_ptr<ServiceModel>> ServiceModel::Parse(std::string_view name,
     }
     if (const json::value* error = s.if_contains("error"); error && error->is_object()) {
       shape.error_code = Str(error->as_object(), "code");
-      shape.error_http_status = static_cast<int>(Number(error->as_object(), "httpStatusCode").value_or(0));
+      shape.error_http_status =
+          static_cast<int>(Number(error->as_object(), "httpStatusCode").value_or(0));
       auto sender = error->as_object().if_contains("senderFault");
       shape.sender_fault = !sender || !sender->is_bool() || sender->as_bool();
     }

@@ -44,19 +44,19 @@ std::string_view ProtocolName(Protocol p);
 struct Shape;
 
 struct Member {
-  std::string name;            // model member name ("UserName")
+  std::string name;  // model member name ("UserName")
   const Shape* shape = nullptr;
   Location location = Location::kBody;
-  std::string location_name;   // wire name; defaults to name
-  std::string query_name;      // ec2-style override (unused by our services, kept for fidelity)
+  std::string location_name;  // wire name; defaults to name
+  std::string query_name;     // ec2-style override (unused by our services, kept for fidelity)
   std::string xml_namespace_uri;
   std::string xml_namespace_prefix;
   bool xml_attribute = false;
-  bool flattened = false;      // member-level "flattened" (rest-xml)
+  bool flattened = false;  // member-level "flattened" (rest-xml)
   bool required = false;
   bool host_label = false;
   bool idempotency_token = false;
-  bool json_value = false;     // header carrying base64 JSON
+  bool json_value = false;  // header carrying base64 JSON
   bool event_payload = false;
   std::string timestamp_format;  // member-level override
 };
@@ -107,11 +107,11 @@ struct Operation {
   int http_response_code = 200;
   const Shape* input = nullptr;
   const Shape* output = nullptr;
-  std::string input_location_name;   // rest-xml root element of the input payload
+  std::string input_location_name;  // rest-xml root element of the input payload
   std::string input_xml_namespace;
-  std::string result_wrapper;        // query: <OpResult> element
+  std::string result_wrapper;  // query: <OpResult> element
   std::vector<const Shape*> errors;
-  bool auth_none = false;            // "authtype": "none" (sts:AssumeRoleWithWebIdentity, ...)
+  bool auth_none = false;  // "authtype": "none" (sts:AssumeRoleWithWebIdentity, ...)
   bool unsigned_payload = false;
   bool http_checksum_required = false;
 };
@@ -124,7 +124,8 @@ class ServiceModel {
   const std::string& name() const { return name_; }
   const std::string& api_version() const { return api_version_; }
   const std::string& endpoint_prefix() const { return endpoint_prefix_; }
-  // The SigV4 signing name (metadata.signingName, else endpointPrefix): "monitoring" for CloudWatch.
+  // The SigV4 signing name (metadata.signingName, else endpointPrefix): "monitoring" for
+  // CloudWatch.
   const std::string& signing_name() const { return signing_name_; }
   const std::string& service_id() const { return service_id_; }
   const std::string& full_name() const { return full_name_; }

@@ -26,20 +26,31 @@ struct Timestamp {
 
 class Value {
  public:
-  enum class Kind { kNull, kBool, kInteger, kDouble, kString, kBlob, kTimestamp, kList, kMap, kStructure };
+  enum class Kind {
+    kNull,
+    kBool,
+    kInteger,
+    kDouble,
+    kString,
+    kBlob,
+    kTimestamp,
+    kList,
+    kMap,
+    kStructure
+  };
   using List = std::vector<Value>;
   using Entries = std::vector<std::pair<std::string, Value>>;
 
   Value() = default;
-  Value(bool b) : kind_(Kind::kBool), data_(b) {}                        // NOLINT
-  Value(int i) : kind_(Kind::kInteger), data_(std::int64_t{i}) {}        // NOLINT
-  Value(std::int64_t i) : kind_(Kind::kInteger), data_(i) {}             // NOLINT
-  Value(double d) : kind_(Kind::kDouble), data_(d) {}                    // NOLINT
-  Value(std::string s) : kind_(Kind::kString), data_(std::move(s)) {}   // NOLINT
-  Value(std::string_view s) : Value(std::string(s)) {}                  // NOLINT
-  Value(const char* s) : Value(std::string(s)) {}                       // NOLINT
-  Value(Blob b) : kind_(Kind::kBlob), data_(std::move(b)) {}             // NOLINT
-  Value(Timestamp t) : kind_(Kind::kTimestamp), data_(t) {}              // NOLINT
+  Value(bool b) : kind_(Kind::kBool), data_(b) {}                      // NOLINT
+  Value(int i) : kind_(Kind::kInteger), data_(std::int64_t{i}) {}      // NOLINT
+  Value(std::int64_t i) : kind_(Kind::kInteger), data_(i) {}           // NOLINT
+  Value(double d) : kind_(Kind::kDouble), data_(d) {}                  // NOLINT
+  Value(std::string s) : kind_(Kind::kString), data_(std::move(s)) {}  // NOLINT
+  Value(std::string_view s) : Value(std::string(s)) {}                 // NOLINT
+  Value(const char* s) : Value(std::string(s)) {}                      // NOLINT
+  Value(Blob b) : kind_(Kind::kBlob), data_(std::move(b)) {}           // NOLINT
+  Value(Timestamp t) : kind_(Kind::kTimestamp), data_(t) {}            // NOLINT
 
   static Value MakeList(List items = {}) { return Value(Kind::kList, std::move(items)); }
   static Value MakeMap(Entries entries = {}) { return Value(Kind::kMap, std::move(entries)); }
@@ -90,8 +101,8 @@ class Value {
   std::string DebugString() const;
 
  private:
-  using Data = std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, Timestamp,
-                            List, Entries>;
+  using Data = std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob,
+                            Timestamp, List, Entries>;
   Value(Kind kind, List items) : kind_(kind), data_(std::move(items)) {}
   Value(Kind kind, Entries entries) : kind_(kind), data_(std::move(entries)) {}
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <gtest/gtest.h>
-
 #include "protocol/model.h"
+
+#include <gtest/gtest.h>
 
 namespace tw::protocol {
 namespace {
@@ -41,7 +41,8 @@ TEST(ModelTest, ResolvesShapesMembersAndConstraints) {
 
 TEST(ModelTest, RejectsMalformedModels) {
   EXPECT_FALSE(ServiceModel::Parse("x", "not json"));
-  EXPECT_FALSE(ServiceModel::Parse("x", R"({"metadata":{"protocol":"query"},"shapes":{"A":{"type":"list"}},"operations":{}})"));
+  EXPECT_FALSE(ServiceModel::Parse(
+      "x", R"({"metadata":{"protocol":"query"},"shapes":{"A":{"type":"list"}},"operations":{}})"));
 }
 
 }  // namespace

@@ -1,0 +1,10 @@
+# Fails when docs/coverage.md differs from what `trailwatch coverage` prints now.
+execute_process(COMMAND ${BINARY} coverage OUTPUT_VARIABLE actual RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "trailwatch coverage failed (${rc})")
+endif()
+file(READ ${EXPECTED} expected)
+if(NOT actual STREQUAL expected)
+  message(FATAL_ERROR "docs/coverage.md is stale: run `cmake --build build --target coverage-doc`")
+endif()
+message(STATUS "docs/coverage.md is current")

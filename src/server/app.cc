@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/app.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "http/server.h"
+#include "protocol/model.h"
+#include "server/authorizer.h"
+#include "server/credential_store.h"
+#include "server/dispatcher.h"
+#include "services/sts/sts_service.h"
+#include "store/accounts_repository.h"
+#include "store/database.h"
+
+namespace tw::server {
+namespace {
+
+constexpr std::string_view kWellKnownKey = "test";
+constexpr std::string_view kAccountSetting = "account_id";
+constexpr char kRootCredentialsFile[] = "root-credentials.json";
+
+AwsError StartupError(std::string message) {
+  return AwsError::From(ErrorCode::kInternalFailure, std::move(message));
+}
+
+// Writes the generated root key once, readable by the owner only; O_EXCL so an existing file is
+// never overwritten.
+Status WriteRootCredentialsFile(const std::filesystem::path& path, const std::string& key_id,
+                                const std::string& secret) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return StartupError("cannot create " + path.string() + ": " + std::strerror(errno));
+  std::string text =
+      "{\"AccessKeyId\":\"" + key_id + "\",\"SecretAccessKey\":\"" + secret + "\"}\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return StartupError("cannot write " + path.string());
+  return {};
+}
+
+}  // namespace
+
+services::OperationTable BuildOperationTable() {
+  services::OperationTable table;
+  services::sts::Register(table);
+  return table;
+}
+
+struct App::Impl {
+  Config config;
+  SystemClock clock;
+  SecureRandom random;
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<store::AccountsRepository> accounts;
+  std::unique_ptr<StoreCredentialProvider> credentials;
+  std::unique_ptr<AccountRootAuthorizer> authorizer;
+  services::OperationTable operations;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<http::Server> server;
+
+  Status BootstrapAccount(std::string& notices);
+};
+
+App::App(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
+
+App::~App() {
+  if (impl_->server) {
+    impl_->server->Shutdown();
+    impl_->server->Wait();
+  }
+}
+
+Status App::Impl::BootstrapAccount(std::string& notices) {
+  const std::int64_t now = EpochMillis(clock.Now());
+  auto stored_account = accounts->GetSetting(kAccountSetting);
+  if (!stored_account) return stored_account.error();
+  if (stored_account->has_value() && **stored_account != config.account_id) {
+    return StartupError("the data dir " + config.data_dir.string() + " belongs to account " +
+                        **stored_account + ", not " + config.account_id);
+  }
+  if (Status st = accounts->EnsureAccount(config.account_id, now); !st) return st;
+  if (Status st = accounts->PutSetting(kAccountSetting, config.account_id); !st) return st;
+
+  auto keys = accounts->ListAccessKeys(config.account_id);
+  if (!keys) return keys.error();
+  const store::AccessKeyRecord* root_key = nullptr;
+  for (const auto& key : *keys) {
+    if (key.owner == store::KeyOwner::kRoot) root_key = &key;
+  }
+
+  if (config.root_access_key_id || config.root_secret_access_key) {
+    if (!config.root_access_key_id || !config.root_secret_access_key) {
+      return StartupError(
+          "--root-access-key-id and --root-secret-access-key must be given together");
+    }
+    if (config.strict && (*config.root_access_key_id == kWellKnownKey ||
+                          *config.root_secret_access_key == kWellKnownKey)) {
+      return StartupError("--strict refuses the well-known test root key");
+    }
+    return accounts->PutRootAccessKey(config.account_id, *config.root_access_key_id,
+                                      *config.root_secret_access_key, now);
+  }
+  if (root_key) {
+    if (config.strict && root_key->access_key_id == kWellKnownKey) {
+      return StartupError(
+          "--strict refuses the well-known test root key this data dir has; give a new one with "
+          "--root-access-key-id and --root-secret-access-key");
+    }
+    return {};
+  }
+  if (!config.strict) {
+    return accounts->PutRootAccessKey(config.account_id, std::string(kWellKnownKey),
+                                      std::string(kWellKnownKey), now);
+  }
+  // --strict on a new data dir: a random key, shown once and kept in a 0600 file.
+  std::string key_id = "AKIA" + random.FromAlphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+  std::string secret =
+      random.FromAlphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+  auto file = config.data_dir / kRootCredentialsFile;
+  if (Status st = WriteRootCredentialsFile(file, key_id, secret); !st) return st;
+  if (Status st = accounts->PutRootAccessKey(config.account_id, key_id, secret, now); !st) {
+    return st;
+  }
+  notices += "generated root access key " + key_id + " (secret in " + file.string() + ")\n";
+  return {};
+}
+
+Status App::Start(std::string& notices) {
+  Impl& m = *impl_;
+  auto database = store::Database::Open(m.config.data_dir);
+  if (!database) return database.error();
+  m.database = std::move(database).value();
+  m.accounts = std::make_unique<store::AccountsRepository>(*m.database);
+  if (Status st = m.BootstrapAccount(notices); !st) return st;
+
+  m.credentials = std::make_unique<StoreCredentialProvider>(*m.accounts);
+  m.authorizer = std::make_unique<AccountRootAuthorizer>(m.config.account_id);
+  m.operations = BuildOperationTable();
+  m.dispatcher = std::make_unique<Dispatcher>(DispatcherDeps{protocol::ServiceCatalog::Embedded(),
+                                                             m.operations, *m.credentials,
+                                                             *m.authorizer, m.clock, m.random});
+
+  http::ServerOptions options;
+  options.host = m.config.host;
+  options.port = m.config.port;
+  options.worker_threads = m.config.worker_threads;
+  options.body_limit = m.config.body_limit;
+  m.server = std::make_unique<http::Server>(options, *m.dispatcher);
+  return m.server->Start();
+}
+
+std::uint16_t App::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+void App::Shutdown() {
+  if (impl_->server) impl_->server->Shutdown();
+}
+
+void App::Wait() {
+  if (impl_->server) impl_->server->Wait();
+}
+
+}  // namespace tw::server

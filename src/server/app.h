@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// App is the composition root: it opens the store, makes sure the account and its root key exist,
+// builds the services, the dispatcher and the HTTP server, and owns all of their lifetimes. main()
+// only parses flags and waits for a signal. Nothing else in trailwatch constructs components.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "server/config.h"
+#include "services/service.h"
+
+namespace tw::server {
+
+// Every operation trailwatch implements, for the dispatcher and the coverage report.
+services::OperationTable BuildOperationTable();
+
+class App {
+ public:
+  explicit App(Config config);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Opens the data dir, bootstraps the account and root key, and starts listening. Messages for
+  // the person starting the server (the generated root key in --strict mode) go to `notices`.
+  Status Start(std::string& notices);
+  std::uint16_t port() const;
+  // Graceful: in-flight requests finish. Callable from a signal-handling thread.
+  void Shutdown();
+  void Wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tw::server

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/credential_store.h"
+
+#include <spdlog/spdlog.h>
+
+namespace tw::server {
+
+auth::Principal RootPrincipal(std::string_view account_id) {
+  auth::Principal principal;
+  principal.type = auth::PrincipalType::kRoot;
+  principal.account_id = std::string(account_id);
+  principal.arn = "arn:aws:iam::" + principal.account_id + ":root";
+  principal.user_id = principal.account_id;
+  return principal;
+}
+
+std::optional<auth::Credential> StoreCredentialProvider::Find(
+    std::string_view access_key_id) const {
+  auto record = accounts_.FindAccessKey(access_key_id);
+  if (!record) {
+    // A store failure must not read as "unknown key" silently; it is logged, and the request is
+    // refused (failing closed).
+    spdlog::error("credential lookup failed: {}", record.error().message);
+    return std::nullopt;
+  }
+  if (!record->has_value()) return std::nullopt;
+  const store::AccessKeyRecord& key = **record;
+  auth::Credential credential;
+  credential.access_key_id = key.access_key_id;
+  credential.secret_access_key = key.secret_access_key;
+  credential.active = key.status == store::KeyStatus::kActive;
+  if (key.owner == store::KeyOwner::kRoot) {
+    credential.principal = RootPrincipal(key.account_id);
+  } else {
+    // IAM users arrive with the IAM issue; their path and unique id live in the IAM store.
+    credential.principal.type = auth::PrincipalType::kIamUser;
+    credential.principal.account_id = key.account_id;
+    credential.principal.user_name = key.user_name;
+    credential.principal.arn = "arn:aws:iam::" + key.account_id + ":user/" + key.user_name;
+  }
+  credential.principal.access_key_id = key.access_key_id;
+  return credential;
+}
+
+}  // namespace tw::server

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "auth/sigv4/chunked.h"
+#include "auth/sigv4/parser.h"
+#include "protocol/cbor/cbor_codec.h"
+#include "protocol/json/json_codec.h"
+#include "protocol/query/query_codec.h"
+#include "protocol/rest_xml/rest_xml_codec.h"
+#include "protocol/router/router.h"
+#include "protocol/validate/validate.h"
+
+namespace tw::server {
+namespace {
+
+using protocol::Protocol;
+
+auth::ErrorFlavor FlavorOf(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kQuery:
+      return auth::ErrorFlavor::kQuery;
+    case Protocol::kRestXml:
+      return auth::ErrorFlavor::kS3;
+    case Protocol::kJson:
+    case Protocol::kRpcV2Cbor:
+    case Protocol::kRestJson:
+      return auth::ErrorFlavor::kJson;
+  }
+  return auth::ErrorFlavor::kJson;
+}
+
+AwsError NotImplementedError(const protocol::ServiceModel& service, std::string_view operation) {
+  return AwsError::From(ErrorCode::kNotImplemented,
+                        "trailwatch does not implement " + service.name() + ":" +
+                            std::string(operation) +
+                            " yet; docs/coverage.md lists the operations it implements");
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(DispatcherDeps deps)
+    : deps_(deps),
+      verifier_(key_cache_),
+      query_(std::make_unique<protocol::QueryCodec>()),
+      json_(std::make_unique<protocol::JsonCodec>()),
+      cbor_(std::make_unique<protocol::CborCodec>()),
+      rest_xml_(std::make_unique<protocol::RestXmlCodec>()) {}
+
+Dispatcher::~Dispatcher() = default;
+
+const protocol::Codec& Dispatcher::CodecFor(Protocol protocol) const {
+  switch (protocol) {
+    case Protocol::kQuery:
+      return *query_;
+    case Protocol::kJson:
+      return *json_;
+    case Protocol::kRpcV2Cbor:
+      return *cbor_;
+    case Protocol::kRestXml:
+    case Protocol::kRestJson:
+      return *rest_xml_;
+  }
+  return *json_;
+}
+
+http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
+  if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
+    return Health();
+  }
+  const std::string request_id = deps_.random.Uuid();
+  const auto started = std::chrono::steady_clock::now();
+  http::HttpResponse response;
+  try {
+    response = HandleApi(request, request_id);
+  } catch (const std::exception& e) {
+    // The single catch-all of the request path: anything unexpected is a 500, never a crash.
+    spdlog::error("request {} failed: {}", request_id, e.what());
+    response.status = 500;
+    response.headers.Set("Content-Type", "text/plain");
+    response.headers.Set("x-amzn-RequestId", request_id);
+    response.body = "InternalFailure: request " + request_id + " failed inside trailwatch\n";
+  }
+  spdlog::debug("request {} {} {} -> {} in {} us", request_id, request.method, request.path,
+                response.status,
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+  return response;
+}
+
+http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request,
+                                         const std::string& request_id) {
+  // Route: reading the scope does not verify anything; it only names the service.
+  auto scope = auth::PeekCredentialScope(request);
+  auto route = protocol::ResolveRoute(request, deps_.catalog, scope ? scope->service : "");
+  if (!route) {
+    http::HttpResponse response;
+    response.status = route.error().http_status;
+    response.headers.Set("Content-Type", "text/plain");
+    response.body = route.error().code + ": " + route.error().message + "\n";
+    return response;
+  }
+  const protocol::ServiceModel& service = *route->service;
+  const protocol::Codec& codec = CodecFor(route->protocol);
+  protocol::ResponseMeta meta;
+  meta.request_id = request_id;
+  meta.method = request.method;
+  auto fail = [&](const AwsError& error) { return codec.WriteError(service, error, meta); };
+
+  // Authenticate. Operations the model marks as unauthenticated (sts AssumeRoleWithWebIdentity)
+  // are the only exception, as in AWS.
+  const bool s3 = route->protocol == Protocol::kRestXml;
+  const auth::ErrorFlavor flavor = FlavorOf(route->protocol);
+  std::optional<auth::VerifiedRequest> verified;
+  if (!route->operation || !route->operation->auth_none) {
+    auth::VerifyOptions options;
+    options.s3 = s3;
+    auto result =
+        verifier_.Verify(request, deps_.credentials, EpochMillis(deps_.clock.Now()), options);
+    if (!result) return fail(auth::ToAwsError(result.error(), flavor));
+    verified = std::move(result).value();
+  }
+  if (!route->operation) return fail(protocol::UnknownOperationError(*route));
+  const protocol::Operation& operation = *route->operation;
+
+  // S3 streaming uploads carry chunk signatures chained from the request signature.
+  if (verified && s3) {
+    auth::PayloadMode mode = verified->auth.payload_mode;
+    if (mode == auth::PayloadMode::kStreamingSigned ||
+        mode == auth::PayloadMode::kStreamingSignedTrailer ||
+        mode == auth::PayloadMode::kStreamingUnsignedTrailer) {
+      auto decoded = auth::DecodeStreamingBody(request, *verified);
+      if (!decoded) return fail(auth::ToAwsError(decoded.error(), flavor));
+      request.body = std::move(decoded->data);
+    }
+  }
+
+  auto input = codec.ParseRequest(request, service, operation);
+  if (!input) return fail(input.error());
+  if (Status valid = protocol::ValidateInput(service, operation, *input); !valid) {
+    return fail(valid.error());
+  }
+
+  static const auth::Principal kAnonymous{};
+  const auth::Principal& principal = verified ? verified->credential.principal : kAnonymous;
+  if (Status allowed =
+          deps_.authorizer.Authorize(principal, service, operation, *input, route->protocol);
+      !allowed) {
+    return fail(allowed.error());
+  }
+
+  const services::OperationHandler* handler = deps_.operations.Find(service.name(), operation.name);
+  if (!handler) return fail(NotImplementedError(service, operation.name));
+  std::string region = verified ? verified->auth.scope.region : std::string("us-east-1");
+  services::RequestContext context{request_id,  principal,    region,
+                                   deps_.clock, deps_.random, request};
+  auto output = (*handler)(context, *input);
+  if (!output) return fail(output.error());
+  return codec.WriteResponse(service, operation, *output, meta);
+}
+
+http::HttpResponse Dispatcher::Health() const {
+  std::string body = R"({"status":"ready","services":[)";
+  bool first = true;
+  for (const auto& s : deps_.catalog.services()) {
+    body += (first ? "\"" : ",\"") + s->name() + "\"";
+    first = false;
+  }
+  body += "]}";
+  http::HttpResponse response;
+  response.headers.Set("Content-Type", "application/json");
+  response.body = std::move(body);
+  return response;
+}
+
+}  // namespace tw::server

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Dispatcher is the one request path every API call takes: route → authenticate (SigV4) →
+// parse → validate → authorize → execute → serialize. No service can skip a step, because
+// handlers are only reachable from here. It is the HTTP server's Handler; thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "auth/credentials.h"
+#include "auth/sigv4/verifier.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "http/message.h"
+#include "protocol/codec.h"
+#include "protocol/model.h"
+#include "server/authorizer.h"
+#include "services/service.h"
+
+namespace tw::server {
+
+struct DispatcherDeps {
+  const protocol::ServiceCatalog& catalog;
+  const services::OperationTable& operations;
+  const auth::CredentialProvider& credentials;
+  const Authorizer& authorizer;
+  const Clock& clock;
+  RandomSource& random;
+};
+
+class Dispatcher final : public http::Handler {
+ public:
+  explicit Dispatcher(DispatcherDeps deps);
+  ~Dispatcher() override;
+
+  http::HttpResponse Handle(http::HttpRequest& request) override;
+
+ private:
+  http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id);
+  http::HttpResponse Health() const;
+  const protocol::Codec& CodecFor(protocol::Protocol protocol) const;
+
+  DispatcherDeps deps_;
+  auth::SigningKeyCache key_cache_;
+  auth::Verifier verifier_;
+  std::unique_ptr<protocol::Codec> query_, json_, cbor_, rest_xml_;
+};
+
+}  // namespace tw::server

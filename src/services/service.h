@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a service implementation sees and provides. A service registers one handler per operation
+// it implements in an OperationTable; the dispatcher has already authenticated, parsed, validated
+// and authorized the request when a handler runs, and it serializes and audits the result, so a
+// handler is only the operation's own logic: Value in, Result<Value> out. Handlers are called
+// concurrently from the worker pool and must be thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "auth/principal.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "common/result.h"
+#include "http/message.h"
+#include "protocol/value.h"
+
+namespace tw::services {
+
+struct RequestContext {
+  std::string_view request_id;
+  const auth::Principal& principal;  // authenticated and authorized caller
+  std::string_view region;           // from the SigV4 credential scope
+  const Clock& clock;
+  RandomSource& random;
+  const http::HttpRequest& http;  // source address, user agent; rarely needed by services
+};
+
+using OperationHandler =
+    std::function<Result<protocol::Value>(RequestContext& context, const protocol::Value& input)>;
+
+// Implemented operations, keyed by (botocore service name, operation name).
+class OperationTable {
+ public:
+  void Add(std::string service, std::string operation, OperationHandler handler) {
+    handlers_[{std::move(service), std::move(operation)}] = std::move(handler);
+  }
+  const OperationHandler* Find(std::string_view service, std::string_view operation) const {
+    auto it = handlers_.find(std::pair<std::string, std::string>(service, operation));
+    return it == handlers_.end() ? nullptr : &it->second;
+  }
+  bool Has(std::string_view service, std::string_view operation) const {
+    return Find(service, operation) != nullptr;
+  }
+
+ private:
+  std::map<std::pair<std::string, std::string>, OperationHandler> handlers_;
+};
+
+}  // namespace tw::services

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/accounts_repository.h"
+
+#include <utility>
+
+namespace tw::store {
+namespace {
+
+constexpr std::string_view kKeyColumns =
+    "access_key_id, secret_access_key, account_id, owner_type, user_name, status, created_at, "
+    "last_used_at, last_used_service, last_used_region";
+
+AccessKeyRecord ReadKey(const Statement& row) {
+  AccessKeyRecord key;
+  key.access_key_id = row.ColumnString(0);
+  key.secret_access_key = row.ColumnString(1);
+  key.account_id = row.ColumnString(2);
+  key.owner = row.ColumnText(3) == "root" ? KeyOwner::kRoot : KeyOwner::kUser;
+  key.user_name = row.ColumnString(4);
+  key.status = row.ColumnText(5) == "Active" ? KeyStatus::kActive : KeyStatus::kInactive;
+  key.created_at = row.ColumnInt64(6);
+  key.last_used_at = row.ColumnOptionalInt64(7);
+  key.last_used_service = row.ColumnOptionalString(8);
+  key.last_used_region = row.ColumnOptionalString(9);
+  return key;
+}
+
+// Runs a statement with parameters to completion.
+template <typename... Args>
+Status Run(Connection& connection, std::string_view sql, const Args&... args) {
+  Result<Statement> stmt = connection.Prepare(sql);
+  if (!stmt) return std::move(stmt).error();
+  if (Status st = stmt->BindAll(args...); !st) return st;
+  return stmt->Exec();
+}
+
+const std::string& FindKeySql() {
+  static const std::string sql = std::string("SELECT ")
+                                     .append(kKeyColumns)
+                                     .append(" FROM access_keys WHERE access_key_id = ?");
+  return sql;
+}
+
+const std::string& ListKeysSql() {
+  static const std::string sql = std::string("SELECT ")
+                                     .append(kKeyColumns)
+                                     .append(
+                                         " FROM access_keys WHERE account_id = ? ORDER BY "
+                                         "owner_type = 'user', user_name, created_at, "
+                                         "access_key_id");
+  return sql;
+}
+
+}  // namespace
+
+std::string_view KeyStatusName(KeyStatus status) {
+  return status == KeyStatus::kActive ? "Active" : "Inactive";
+}
+
+Status AccountsRepository::EnsureAccount(std::string_view account_id, std::int64_t now) {
+  return db_.Write([&](Connection& c) {
+    return Run(c,
+               "INSERT INTO accounts (account_id, created_at) VALUES (?, ?) "
+               "ON CONFLICT (account_id) DO NOTHING",
+               account_id, now);
+  });
+}
+
+Result<std::optional<AccountRecord>> AccountsRepository::FindAccount(std::string_view account_id) {
+  return db_.Read([&](Connection& c) -> Result<std::optional<AccountRecord>> {
+    Result<Statement> stmt =
+        c.Prepare("SELECT account_id, created_at FROM accounts WHERE account_id = ?");
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->Bind(1, account_id); !st) return std::move(st).error();
+    Result<StepResult> step = stmt->Step();
+    if (!step) return std::move(step).error();
+    if (*step == StepResult::kDone) return std::optional<AccountRecord>();
+    return std::optional<AccountRecord>(AccountRecord{stmt->ColumnString(0), stmt->ColumnInt64(1)});
+  });
+}
+
+Result<std::optional<AccessKeyRecord>> AccountsRepository::FindAccessKey(
+    std::string_view access_key_id) {
+  return db_.Read([&](Connection& c) -> Result<std::optional<AccessKeyRecord>> {
+    Result<Statement> stmt = c.Prepare(FindKeySql());
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->Bind(1, access_key_id); !st) return std::move(st).error();
+    Result<StepResult> step = stmt->Step();
+    if (!step) return std::move(step).error();
+    if (*step == StepResult::kDone) return std::optional<AccessKeyRecord>();
+    return std::optional<AccessKeyRecord>(ReadKey(*stmt));
+  });
+}
+
+Result<std::vector<AccessKeyRecord>> AccountsRepository::ListAccessKeys(
+    std::string_view account_id) {
+  return db_.Read([&](Connection& c) -> Result<std::vector<AccessKeyRecord>> {
+    Result<Statement> stmt = c.Prepare(ListKeysSql());
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->Bind(1, account_id); !st) return std::move(st).error();
+    std::vector<AccessKeyRecord> keys;
+    while (true) {
+      Result<StepResult> step = stmt->Step();
+      if (!step) return std::move(step).error();
+      if (*step == StepResult::kDone) return keys;
+      keys.push_back(ReadKey(*stmt));
+    }
+  });
+}
+
+Status AccountsRepository::PutRootAccessKey(std::string_view account_id,
+                                            std::string_view access_key_id,
+                                            std::string_view secret_access_key, std::int64_t now) {
+  return db_.Write([&](Connection& c) -> Status {
+    if (Status st = Run(c,
+                        "INSERT INTO accounts (account_id, created_at) VALUES (?, ?) "
+                        "ON CONFLICT (account_id) DO NOTHING",
+                        account_id, now);
+        !st) {
+      return st;
+    }
+    if (Status st = Run(c,
+                        "DELETE FROM access_keys WHERE account_id = ? AND owner_type = 'root' "
+                        "AND access_key_id <> ?",
+                        account_id, access_key_id);
+        !st) {
+      return st;
+    }
+    if (Status st = Run(c,
+                        "UPDATE access_keys SET secret_access_key = ?, status = 'Active' "
+                        "WHERE access_key_id = ? AND account_id = ? AND owner_type = 'root'",
+                        secret_access_key, access_key_id, account_id);
+        !st) {
+      return st;
+    }
+    if (c.Changes() > 0) return {};
+    // New key. An id taken by another owner fails on the primary key and rolls everything back.
+    return Run(c,
+               "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, owner_type, "
+               "user_name, status, created_at) VALUES (?, ?, ?, 'root', NULL, 'Active', ?)",
+               access_key_id, secret_access_key, account_id, now);
+  });
+}
+
+Status AccountsRepository::RecordKeyUse(std::string_view access_key_id, std::int64_t when,
+                                        std::string_view service, std::string_view region) {
+  return db_.Write([&](Connection& c) {
+    return Run(c,
+               "UPDATE access_keys SET last_used_at = ?1, last_used_service = ?2, "
+               "last_used_region = ?3 WHERE access_key_id = ?4 "
+               "AND (last_used_at IS NULL OR last_used_at <= ?1)",
+               when, service, region, access_key_id);
+  });
+}
+
+Result<std::optional<std::string>> AccountsRepository::GetSetting(std::string_view key) {
+  return db_.Read([&](Connection& c) -> Result<std::optional<std::string>> {
+    Result<Statement> stmt = c.Prepare("SELECT value FROM settings WHERE key = ?");
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->Bind(1, key); !st) return std::move(st).error();
+    Result<StepResult> step = stmt->Step();
+    if (!step) return std::move(step).error();
+    if (*step == StepResult::kDone) return std::optional<std::string>();
+    return std::optional<std::string>(stmt->ColumnString(0));
+  });
+}
+
+Status AccountsRepository::PutSetting(std::string_view key, std::string_view value) {
+  return db_.Write([&](Connection& c) {
+    return Run(c,
+               "INSERT INTO settings (key, value) VALUES (?, ?) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+               key, value);
+  });
+}
+
+}  // namespace tw::store

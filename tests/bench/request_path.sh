@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Load benchmark of the whole request path (HTTP → route → SigV4 verify → parse → validate →
+# execute → serialize) for sts GetCallerIdentity: wrk replays one signed request against
+# trailwatch and against moto_server (the baseline) on loopback in the same run, and prints
+# requests per second for both and their ratio. A SigV4 signature stays valid for 15 minutes, so
+# one signed request can be replayed for the whole run.
+#
+# Usage: tests/bench/request_path.sh [build/trailwatch] [seconds=10] [connections=32]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+binary="${1:-build/trailwatch}"
+seconds="${2:-10}"
+connections="${3:-32}"
+threads=2
+workdir="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() {
+  for _ in $(seq 100); do
+    if curl -s -o /dev/null "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "server at $1 did not start" >&2
+  return 1
+}
+
+tw_port="$(free_port)"
+"$binary" serve --listen "127.0.0.1:$tw_port" --data-dir "$workdir/data" --log-level warn \
+  >"$workdir/tw.log" 2>&1 &
+pids+=($!)
+moto_port="$(free_port)"
+moto_server -H 127.0.0.1 -p "$moto_port" >"$workdir/moto.log" 2>&1 &
+pids+=($!)
+wait_up "http://127.0.0.1:$tw_port/health"
+wait_up "http://127.0.0.1:$moto_port/"
+
+# Sign one request per server (the Host header is part of the signature).
+for target in tw:$tw_port moto:$moto_port; do
+  name="${target%%:*}"
+  port="${target##*:}"
+  python3 - "$port" >"$workdir/$name.lua" <<'PY'
+import sys
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+port = sys.argv[1]
+body = "Action=GetCallerIdentity&Version=2011-06-15"
+req = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+SigV4Auth(Credentials("test", "test"), "sts", "us-east-1").add_auth(req)
+print('wrk.method = "POST"')
+print(f'wrk.body = "{body}"')
+for k, v in req.headers.items():
+    print(f'wrk.headers["{k}"] = "{v}"')
+PY
+done
+
+# Both must answer the signed request correctly before they are measured.
+for target in tw:$tw_port moto:$moto_port; do
+  name="${target%%:*}"
+  port="${target##*:}"
+  if ! wrk -t1 -c1 -d1s -s "$workdir/$name.lua" "http://127.0.0.1:$port/" >/dev/null; then
+    echo "wrk failed against $name" >&2
+    exit 1
+  fi
+done
+python3 - "$tw_port" <<'PY'
+import sys, urllib.request
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url = f"http://127.0.0.1:{sys.argv[1]}/"
+body = "Action=GetCallerIdentity&Version=2011-06-15"
+req = AWSRequest(method="POST", url=url, data=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+SigV4Auth(Credentials("test", "test"), "sts", "us-east-1").add_auth(req)
+with urllib.request.urlopen(urllib.request.Request(url, data=body.encode(), headers=dict(req.headers))) as r:
+    assert b"arn:aws:iam::000000000000:root" in r.read()
+PY
+
+run() {
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$workdir/$1.lua" \
+    "http://127.0.0.1:$2/" | tee "$workdir/$1.out" >&2
+  awk '/Requests\/sec/ {print $2}' "$workdir/$1.out"
+}
+echo "== trailwatch" >&2
+tw_rps="$(run tw "$tw_port")"
+echo "== moto_server" >&2
+moto_rps="$(run moto "$moto_port")"
+non2xx="$(awk '/Non-2xx/ {print $NF}' "$workdir/tw.out")"
+python3 - "$tw_rps" "$moto_rps" "${non2xx:-0}" <<'PY'
+import sys
+tw, moto, bad = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+print(f"GetCallerIdentity, signed, keep-alive: trailwatch {tw:,.0f} req/s, moto_server {moto:,.0f} req/s, "
+      f"ratio {tw / moto:.1f}x (trailwatch non-2xx: {bad})")
+PY
