@@ -6,11 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
+
 #include "common/clock.h"
 #include "common/random.h"
 #include "http/server.h"
 #include "protocol/model.h"
 #include "server/authorizer.h"
+#include "server/coverage.h"
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
 #include "services/sts/sts_service.h"
@@ -45,10 +49,31 @@ Status WriteRootCredentialsFile(const std::filesystem::path& path, const std::st
 
 }  // namespace
 
-services::OperationTable BuildOperationTable() {
-  services::OperationTable table;
-  services::sts::Register(table);
-  return table;
+// The services that keep state. Each registers its operations in the constructor of ServiceSet.
+struct ServiceSet::Services {};
+
+ServiceSet::ServiceSet(ServiceDeps deps) : services_(std::make_unique<Services>()) {
+  (void)deps;
+  services::sts::Register(operations_);
+}
+
+ServiceSet::~ServiceSet() = default;
+
+Result<std::string> CoverageReport() {
+  std::error_code ec;
+  auto dir = std::filesystem::temp_directory_path(ec) /
+             ("trailwatch-coverage-" + SecureRandom().FromAlphabet("abcdefghijklmnop", 12));
+  std::string report;
+  {
+    auto database = store::Database::Open(dir);
+    if (!database) return database.error();
+    SystemClock clock;
+    SecureRandom random;
+    ServiceSet set(ServiceDeps{**database, "000000000000", clock, random});
+    report = CoverageMarkdown(protocol::ServiceCatalog::Embedded(), set.operations());
+  }
+  std::filesystem::remove_all(dir, ec);
+  return report;
 }
 
 struct App::Impl {
@@ -59,7 +84,7 @@ struct App::Impl {
   std::unique_ptr<store::AccountsRepository> accounts;
   std::unique_ptr<StoreCredentialProvider> credentials;
   std::unique_ptr<AccountRootAuthorizer> authorizer;
-  services::OperationTable operations;
+  std::unique_ptr<ServiceSet> services;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<http::Server> server;
 

@@ -7,14 +7,41 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
+#include "common/random.h"
 #include "common/result.h"
 #include "server/config.h"
 #include "services/service.h"
 
+namespace tw::store {
+class Database;
+}  // namespace tw::store
+
 namespace tw::server {
 
-// Every operation trailwatch implements, for the dispatcher and the coverage report.
-services::OperationTable BuildOperationTable();
+// What services are built from. Owned by the App (or by the coverage command).
+struct ServiceDeps {
+  store::Database& database;
+  std::string account_id;
+  const Clock& clock;
+  RandomSource& random;
+};
+
+// Every service trailwatch implements, built over `deps`, with their operations registered.
+class ServiceSet {
+ public:
+  explicit ServiceSet(ServiceDeps deps);
+  ~ServiceSet();
+  const services::OperationTable& operations() const { return operations_; }
+
+ private:
+  services::OperationTable operations_;
+  struct Services;
+  std::unique_ptr<Services> services_;
+};
+
+// The coverage report for the operations a ServiceSet registers (built over a scratch store).
+Result<std::string> CoverageReport();
 
 class App {
  public:

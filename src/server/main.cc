@@ -11,10 +11,8 @@
 #include <iostream>
 #include <thread>
 
-#include "protocol/model.h"
 #include "server/app.h"
 #include "server/config.h"
-#include "server/coverage.h"
 
 namespace {
 
@@ -101,8 +99,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*coverage) {
-    std::cout << tw::server::CoverageMarkdown(tw::protocol::ServiceCatalog::Embedded(),
-                                              tw::server::BuildOperationTable());
+    auto report = tw::server::CoverageReport();
+    if (!report) {
+      std::cerr << "coverage: " << report.error().message << "\n";
+      return 1;
+    }
+    std::cout << *report;
     return 0;
   }
   spdlog::set_level(spdlog::level::from_str(config.log_level));
