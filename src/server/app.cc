@@ -165,10 +165,11 @@ Status App::Start(std::string& notices) {
 
   m.credentials = std::make_unique<StoreCredentialProvider>(*m.accounts);
   m.authorizer = std::make_unique<AccountRootAuthorizer>(m.config.account_id);
-  m.operations = BuildOperationTable();
-  m.dispatcher = std::make_unique<Dispatcher>(DispatcherDeps{protocol::ServiceCatalog::Embedded(),
-                                                             m.operations, *m.credentials,
-                                                             *m.authorizer, m.clock, m.random});
+  m.services = std::make_unique<ServiceSet>(
+      ServiceDeps{*m.database, m.config.account_id, m.clock, m.random});
+  m.dispatcher = std::make_unique<Dispatcher>(
+      DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
+                     *m.authorizer, m.clock, m.random});
 
   http::ServerOptions options;
   options.host = m.config.host;
