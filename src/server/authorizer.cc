@@ -22,6 +22,9 @@ Status AccountRootAuthorizer::Authorize(const auth::Principal& principal,
   if (principal.type == auth::PrincipalType::kRoot && principal.account_id == account_id_) {
     return {};
   }
+  // "No permissions are required to perform this operation" (STS API reference): even a principal
+  // whose policies deny everything can ask who it is.
+  if (service.name() == "sts" && operation.name == "GetCallerIdentity") return {};
   // botocore's service names are the IAM action prefixes of the seven services we serve.
   return ImplicitDenyError(principal, service.name() + ":" + operation.name, protocol);
 }
