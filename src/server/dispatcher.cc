@@ -74,26 +74,35 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
   const std::string request_id = deps_.random.Uuid();
   const auto started = std::chrono::steady_clock::now();
   http::HttpResponse response;
+  RequestLog log;
   try {
-    response = HandleApi(request, request_id);
+    response = HandleApi(request, request_id, log);
   } catch (const std::exception& e) {
     // The single catch-all of the request path: anything unexpected is a 500, never a crash.
-    spdlog::error("request {} failed: {}", request_id, e.what());
+    spdlog::error("request_id={} exception={}", request_id, e.what());
+    log.error_code = "InternalFailure";
     response.status = 500;
     response.headers.Set("Content-Type", "text/plain");
     response.headers.Set("x-amzn-RequestId", request_id);
     response.body = "InternalFailure: request " + request_id + " failed inside trailwatch\n";
   }
-  spdlog::debug("request {} {} {} -> {} in {} us", request_id, request.method, request.path,
-                response.status,
+  // One key=value line per request; never headers or bodies (they carry signatures and secrets).
+  const auto level = response.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
+  if (spdlog::should_log(level)) {
+    spdlog::log(level,
+                "request_id={} method={} path={} service={} operation={} status={} error={} "
+                "duration_us={}",
+                request_id, request.method, request.path, log.service, log.operation,
+                response.status, log.error_code.empty() ? "-" : log.error_code,
                 std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count());
+  }
   return response;
 }
 
-http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request,
-                                         const std::string& request_id) {
+http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::string& request_id,
+                                         RequestLog& log) {
   // Route: reading the scope does not verify anything; it only names the service.
   auto scope = auth::PeekCredentialScope(request);
   auto route = protocol::ResolveRoute(request, deps_.catalog, scope ? scope->service : "");
@@ -109,7 +118,12 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request,
   protocol::ResponseMeta meta;
   meta.request_id = request_id;
   meta.method = request.method;
-  auto fail = [&](const AwsError& error) { return codec.WriteError(service, error, meta); };
+  log.service = service.name();
+  log.operation = route->operation_name;
+  auto fail = [&](const AwsError& error) {
+    log.error_code = error.code;
+    return codec.WriteError(service, error, meta);
+  };
 
   // Authenticate. Operations the model marks as unauthenticated (sts AssumeRoleWithWebIdentity)
   // are the only exception, as in AWS.

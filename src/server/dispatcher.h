@@ -36,7 +36,14 @@ class Dispatcher final : public http::Handler {
   http::HttpResponse Handle(http::HttpRequest& request) override;
 
  private:
-  http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id);
+  // What the request log line says about a request beyond method, path and status.
+  struct RequestLog {
+    std::string service;
+    std::string operation;
+    std::string error_code;
+  };
+  http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id,
+                               RequestLog& log);
   http::HttpResponse Health() const;
   const protocol::Codec& CodecFor(protocol::Protocol protocol) const;
 
