@@ -25,4 +25,14 @@ enum class PolicyKind {
 // caller, not here.
 Status ValidatePolicyDocument(std::string_view document, PolicyKind kind);
 
+// Operation-specific strictness on top of the kind's grammar.
+struct ValidationOptions {
+  // CreatePolicy and CreatePolicyVersion (managed policies) reject a document without
+  // "Version": "2012-10-17" ("Policy document must be version 2012-10-17 or greater."); inline
+  // policies and trust policies accept 2008-10-17 or no Version.
+  bool require_current_version = false;
+};
+Status ValidatePolicyDocument(std::string_view document, PolicyKind kind,
+                              const ValidationOptions& options);
+
 }  // namespace tw::iam::policy

@@ -63,6 +63,7 @@ class Statement {
       if (status) status = this->Bind(++index, arg);
     };
     (bind_one(args), ...);
+    (void)bind_one;  // an empty pack leaves it unused
     return status;
   }
 
