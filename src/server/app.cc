@@ -17,6 +17,12 @@
 #include "server/coverage.h"
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
+#include "services/cloudtrail/cloudtrail_service.h"
+#include "services/iam/iam_service.h"
+#include "services/iam/sqlite_iam_store.h"
+#include "services/logs/logs_service.h"
+#include "services/logs/sqlite_logs_store.h"
+#include "services/s3/s3_service.h"
 #include "services/sts/sts_service.h"
 #include "store/accounts_repository.h"
 #include "store/database.h"
@@ -49,13 +55,46 @@ Status WriteRootCredentialsFile(const std::filesystem::path& path, const std::st
 
 }  // namespace
 
-// The services that keep state. Each registers its operations in the constructor of ServiceSet.
-struct ServiceSet::Services {};
+// The services that keep state. Each registers its operations in the ServiceSet constructor.
+struct ServiceSet::Services {
+  Services(const ServiceDeps& deps, std::unique_ptr<services::cloudtrail::EventHistory> events)
+      : accounts(deps.database),
+        iam_store(deps.database, deps.account_id),
+        iam(iam_store, accounts, deps.account_id),
+        event_history(std::move(events)),
+        recorder(*event_history, deps.clock),
+        cloudtrail(*event_history, recorder, deps.account_id),
+        s3(services::s3::S3Deps{deps.database, deps.data_dir}),
+        logs_store(deps.database),
+        logs(logs_store, deps.clock, deps.metric_sink,
+             [](const std::string& line) { spdlog::info("{}", line); }) {}
+  store::AccountsRepository accounts;
+  services::iam::SqliteIamStore iam_store;
+  services::iam::IamService iam;
+  std::unique_ptr<services::cloudtrail::EventHistory> event_history;
+  services::cloudtrail::TrailRecorder recorder;  // after event_history: drains into it on exit
+  services::cloudtrail::CloudTrailService cloudtrail;
+  services::s3::S3Service s3;
+  services::logs::SqliteLogsStore logs_store;
+  services::logs::LogsService logs;
+};
 
-ServiceSet::ServiceSet(ServiceDeps deps) : services_(std::make_unique<Services>()) {
-  (void)deps;
-  services::sts::Register(operations_);
+Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
+  auto events = services::cloudtrail::EventHistory::Open(deps.data_dir);
+  if (!events) return events.error();
+  return std::unique_ptr<ServiceSet>(
+      new ServiceSet(std::make_unique<Services>(deps, std::move(events).value())));
 }
+
+ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move(services)) {
+  services::sts::Register(operations_);
+  services_->iam.Register(operations_);
+  services_->cloudtrail.Register(operations_);
+  services_->s3.Register(operations_);
+  services_->logs.Register(operations_);
+}
+
+pipeline::TrailSink& ServiceSet::trail_sink() { return services_->recorder; }
 
 ServiceSet::~ServiceSet() = default;
 
@@ -69,8 +108,9 @@ Result<std::string> CoverageReport() {
     if (!database) return database.error();
     SystemClock clock;
     SecureRandom random;
-    ServiceSet set(ServiceDeps{**database, "000000000000", clock, random});
-    report = CoverageMarkdown(protocol::ServiceCatalog::Embedded(), set.operations());
+    auto set = ServiceSet::Create(ServiceDeps{**database, dir, "000000000000", clock, random});
+    if (!set) return set.error();
+    report = CoverageMarkdown(protocol::ServiceCatalog::Embedded(), (*set)->operations());
   }
   std::filesystem::remove_all(dir, ec);
   return report;
@@ -165,11 +205,13 @@ Status App::Start(std::string& notices) {
 
   m.credentials = std::make_unique<StoreCredentialProvider>(*m.accounts);
   m.authorizer = std::make_unique<AccountRootAuthorizer>(m.config.account_id);
-  m.services = std::make_unique<ServiceSet>(
-      ServiceDeps{*m.database, m.config.account_id, m.clock, m.random});
-  m.dispatcher = std::make_unique<Dispatcher>(
-      DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
-                     *m.authorizer, m.clock, m.random});
+  auto services = ServiceSet::Create(
+      ServiceDeps{*m.database, m.config.data_dir, m.config.account_id, m.clock, m.random});
+  if (!services) return services.error();
+  m.services = std::move(services).value();
+  m.dispatcher = std::make_unique<Dispatcher>(DispatcherDeps{
+      protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials, *m.authorizer,
+      m.clock, m.random, m.config.account_id, &m.services->trail_sink()});
 
   http::ServerOptions options;
   options.host = m.config.host;

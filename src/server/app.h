@@ -4,12 +4,14 @@
 // only parses flags and waits for a signal. Nothing else in trailwatch constructs components.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "pipeline/trail_sink.h"
 #include "server/config.h"
 #include "services/service.h"
 
@@ -17,26 +19,39 @@ namespace tw::store {
 class Database;
 }  // namespace tw::store
 
+namespace tw::pipeline {
+class MetricSink;
+}  // namespace tw::pipeline
+
 namespace tw::server {
 
 // What services are built from. Owned by the App (or by the coverage command).
 struct ServiceDeps {
   store::Database& database;
+  std::filesystem::path data_dir;
   std::string account_id;
   const Clock& clock;
   RandomSource& random;
+  // Where Logs metric filters publish datapoints (CloudWatch). Null until CloudWatch exists: Logs
+  // then counts what it could not deliver and reports it in the log once a minute.
+  pipeline::MetricSink* metric_sink = nullptr;
 };
 
 // Every service trailwatch implements, built over `deps`, with their operations registered.
 class ServiceSet {
  public:
-  explicit ServiceSet(ServiceDeps deps);
+  // Fails when a service's own storage cannot be opened (CloudTrail's event history).
+  static Result<std::unique_ptr<ServiceSet>> Create(ServiceDeps deps);
   ~ServiceSet();
   const services::OperationTable& operations() const { return operations_; }
+  // Where the dispatcher records every call (CloudTrail).
+  pipeline::TrailSink& trail_sink();
 
  private:
-  services::OperationTable operations_;
   struct Services;
+  explicit ServiceSet(std::unique_ptr<Services> services);
+
+  services::OperationTable operations_;
   std::unique_ptr<Services> services_;
 };
 

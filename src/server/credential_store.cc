@@ -32,14 +32,41 @@ std::optional<auth::Credential> StoreCredentialProvider::Find(
   if (key.owner == store::KeyOwner::kRoot) {
     credential.principal = RootPrincipal(key.account_id);
   } else {
-    // IAM users arrive with the IAM issue; their path and unique id live in the IAM store.
     credential.principal.type = auth::PrincipalType::kIamUser;
     credential.principal.account_id = key.account_id;
     credential.principal.user_name = key.user_name;
-    credential.principal.arn = "arn:aws:iam::" + key.account_id + ":user/" + key.user_name;
+    std::string path = "/";
+    // The user's path and unique id live in the IAM tables.
+    auto user = accounts_.FindIamUser(key.account_id, key.user_name);
+    if (!user) {
+      spdlog::error("IAM user lookup failed: {}", user.error().message);
+      return std::nullopt;
+    }
+    if (user->has_value()) {
+      path = (*user)->path;
+      credential.principal.user_id = (*user)->user_id;
+      credential.principal.user_name = (*user)->user_name;
+    }
+    credential.principal.arn =
+        "arn:aws:iam::" + key.account_id + ":user" + path + credential.principal.user_name;
   }
   credential.principal.access_key_id = key.access_key_id;
   return credential;
+}
+
+void StoreCredentialProvider::RecordUse(std::string_view access_key_id, std::int64_t now_millis,
+                                        std::string_view service, std::string_view region) const {
+  {
+    std::lock_guard<std::mutex> lock(use_mutex_);
+    auto [it, inserted] = last_recorded_.try_emplace(std::string(access_key_id), now_millis);
+    if (!inserted) {
+      if (now_millis - it->second < kKeyUseIntervalMillis) return;
+      it->second = now_millis;
+    }
+  }
+  if (Status st = accounts_.RecordKeyUse(access_key_id, now_millis, service, region); !st) {
+    spdlog::warn("recording use of access key {} failed: {}", access_key_id, st.error().message);
+  }
 }
 
 }  // namespace tw::server

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // StoreCredentialProvider adapts the accounts repository to what authentication needs: an access
-// key id to its secret, status and principal. Thread-safe (the repository is).
+// key id to its secret, status and principal (for an IAM user's key: the user's ARN with its path,
+// its AIDA... unique id and name). It also records key use for IAM's GetAccessKeyLastUsed,
+// throttled in memory because every store write is an fsync. Thread-safe (the repository is; the
+// throttle has its own mutex).
 #pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include "auth/credentials.h"
 #include "store/accounts_repository.h"
@@ -13,8 +21,16 @@ class StoreCredentialProvider final : public auth::CredentialProvider {
   explicit StoreCredentialProvider(store::AccountsRepository& accounts) : accounts_(accounts) {}
   std::optional<auth::Credential> Find(std::string_view access_key_id) const override;
 
+  // Records that the key signed a request for `service` in `region` at `now_millis`, at most once
+  // per key per kKeyUseInterval (a later use within the interval is dropped). Failures are logged.
+  void RecordUse(std::string_view access_key_id, std::int64_t now_millis, std::string_view service,
+                 std::string_view region) const;
+  static constexpr std::int64_t kKeyUseIntervalMillis = 60'000;
+
  private:
   store::AccountsRepository& accounts_;
+  mutable std::mutex use_mutex_;
+  mutable std::unordered_map<std::string, std::int64_t> last_recorded_;  // key id -> millis
 };
 
 // The principal of an account's root user: ARN arn:aws:iam::<account>:root, and the account id as

@@ -13,6 +13,8 @@
 #include "protocol/rest_xml/rest_xml_codec.h"
 #include "protocol/router/router.h"
 #include "protocol/validate/validate.h"
+#include "server/credential_store.h"
+#include "server/trail_record.h"
 
 namespace tw::server {
 namespace {
@@ -74,13 +76,13 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
   const std::string request_id = deps_.random.Uuid();
   const auto started = std::chrono::steady_clock::now();
   http::HttpResponse response;
-  RequestLog log;
+  CallState call;
   try {
-    response = HandleApi(request, request_id, log);
+    response = HandleApi(request, request_id, call);
   } catch (const std::exception& e) {
     // The single catch-all of the request path: anything unexpected is a 500, never a crash.
     spdlog::error("request_id={} exception={}", request_id, e.what());
-    log.error_code = "InternalFailure";
+    call.error = AwsError::From(ErrorCode::kInternalFailure, "An internal error occurred.");
     response.status = 500;
     response.headers.Set("Content-Type", "text/plain");
     response.headers.Set("x-amzn-RequestId", request_id);
@@ -92,17 +94,40 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
     spdlog::log(level,
                 "request_id={} method={} path={} service={} operation={} status={} error={} "
                 "duration_us={}",
-                request_id, request.method, request.path, log.service, log.operation,
-                response.status, log.error_code.empty() ? "-" : log.error_code,
+                request_id, request.method, request.path, call.service ? call.service->name() : "-",
+                call.operation_name, response.status, call.error ? call.error->code : "-",
                 std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count());
   }
+  Audit(request, request_id, call);
   return response;
 }
 
+void Dispatcher::Audit(const http::HttpRequest& request, const std::string& request_id,
+                       const CallState& call) {
+  if (!deps_.trail_sink || !call.service) return;
+  ApiCall record;
+  record.service = call.service;
+  record.operation = call.operation;
+  record.operation_name = call.operation_name;
+  record.principal = call.principal ? &*call.principal : nullptr;
+  record.access_key_id = call.access_key_id;
+  record.recipient_account_id = deps_.account_id;
+  record.region = call.region;
+  record.source_ip = request.remote_ip;
+  record.user_agent = std::string(request.headers.Get("User-Agent"));
+  record.request_id = request_id;
+  record.event_id = deps_.random.Uuid();
+  record.event_time_millis = EpochMillis(deps_.clock.Now());
+  record.input = call.input ? &*call.input : nullptr;
+  record.output = call.output ? &*call.output : nullptr;
+  record.error = call.error ? &*call.error : nullptr;
+  deps_.trail_sink->Record(BuildTrailEvent(record));
+}
+
 http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::string& request_id,
-                                         RequestLog& log) {
+                                         CallState& call) {
   // Route: reading the scope does not verify anything; it only names the service.
   auto scope = auth::PeekCredentialScope(request);
   auto route = protocol::ResolveRoute(request, deps_.catalog, scope ? scope->service : "");
@@ -118,10 +143,12 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
   protocol::ResponseMeta meta;
   meta.request_id = request_id;
   meta.method = request.method;
-  log.service = service.name();
-  log.operation = route->operation_name;
+  call.service = &service;
+  call.operation = route->operation;
+  call.operation_name = route->operation_name;
+  call.region = scope ? scope->region : std::string();
   auto fail = [&](const AwsError& error) {
-    log.error_code = error.code;
+    call.error = error;
     return codec.WriteError(service, error, meta);
   };
 
@@ -135,8 +162,27 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
     options.s3 = s3;
     auto result =
         verifier_.Verify(request, deps_.credentials, EpochMillis(deps_.clock.Now()), options);
-    if (!result) return fail(auth::ToAwsError(result.error(), flavor));
+    if (!result) {
+      // CloudTrail records refused calls too, under the identity the key claims.
+      if (auto parsed = auth::ParseAuth(request, s3)) {
+        call.access_key_id = parsed->access_key_id;
+        if (auto claimed = deps_.credentials.Find(parsed->access_key_id)) {
+          call.principal = claimed->principal;
+        }
+      }
+      return fail(auth::ToAwsError(result.error(), flavor));
+    }
     verified = std::move(result).value();
+    call.principal = verified->credential.principal;
+    call.access_key_id = verified->auth.access_key_id;
+    // IAM's GetAccessKeyLastUsed reports real use. Recording is a store write (an fsync), so the
+    // provider throttles it to once per key per minute.
+    if (const auto* store_credentials =
+            dynamic_cast<const StoreCredentialProvider*>(&deps_.credentials)) {
+      store_credentials->RecordUse(verified->credential.access_key_id,
+                                   EpochMillis(deps_.clock.Now()), verified->auth.scope.service,
+                                   verified->auth.scope.region);
+    }
   }
   if (!route->operation) return fail(protocol::UnknownOperationError(*route));
   const protocol::Operation& operation = *route->operation;
@@ -155,14 +201,15 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
 
   auto input = codec.ParseRequest(request, service, operation);
   if (!input) return fail(input.error());
-  if (Status valid = protocol::ValidateInput(service, operation, *input); !valid) {
+  call.input = std::move(input).value();
+  if (Status valid = protocol::ValidateInput(service, operation, *call.input); !valid) {
     return fail(valid.error());
   }
 
   static const auth::Principal kAnonymous{};
   const auth::Principal& principal = verified ? verified->credential.principal : kAnonymous;
   if (Status allowed =
-          deps_.authorizer.Authorize(principal, service, operation, *input, route->protocol);
+          deps_.authorizer.Authorize(principal, service, operation, *call.input, route->protocol);
       !allowed) {
     return fail(allowed.error());
   }
@@ -172,9 +219,11 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
   std::string region = verified ? verified->auth.scope.region : std::string("us-east-1");
   services::RequestContext context{request_id,  principal,    region,
                                    deps_.clock, deps_.random, request};
-  auto output = (*handler)(context, *input);
+  auto output = (*handler)(context, *call.input);
   if (!output) return fail(output.error());
-  return codec.WriteResponse(service, operation, *output, meta);
+  http::HttpResponse response = codec.WriteResponse(service, operation, *output, meta);
+  call.output = std::move(output).value();
+  return response;
 }
 
 http::HttpResponse Dispatcher::Health() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "auth/credentials.h"
@@ -12,6 +13,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "http/message.h"
+#include "pipeline/trail_sink.h"
 #include "protocol/codec.h"
 #include "protocol/model.h"
 #include "server/authorizer.h"
@@ -26,6 +28,8 @@ struct DispatcherDeps {
   const Authorizer& authorizer;
   const Clock& clock;
   RandomSource& random;
+  std::string account_id;                     // the account this server serves
+  pipeline::TrailSink* trail_sink = nullptr;  // CloudTrail; every API call is recorded here
 };
 
 class Dispatcher final : public http::Handler {
@@ -36,14 +40,22 @@ class Dispatcher final : public http::Handler {
   http::HttpResponse Handle(http::HttpRequest& request) override;
 
  private:
-  // What the request log line says about a request beyond method, path and status.
-  struct RequestLog {
-    std::string service;
-    std::string operation;
-    std::string error_code;
+  // What the request path learned about a call, for the request log and the CloudTrail record.
+  struct CallState {
+    const protocol::ServiceModel* service = nullptr;
+    const protocol::Operation* operation = nullptr;
+    std::string operation_name;
+    std::optional<auth::Principal> principal;  // verified, or the claimed key's owner
+    std::string access_key_id;
+    std::string region;
+    std::optional<protocol::Value> input;
+    std::optional<protocol::Value> output;
+    std::optional<AwsError> error;
   };
   http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id,
-                               RequestLog& log);
+                               CallState& call);
+  void Audit(const http::HttpRequest& request, const std::string& request_id,
+             const CallState& call);
   http::HttpResponse Health() const;
   const protocol::Codec& CodecFor(protocol::Protocol protocol) const;
 

@@ -174,4 +174,89 @@ Status AccountsRepository::PutSetting(std::string_view key, std::string_view val
   });
 }
 
+Result<std::optional<IamUserIdentity>> AccountsRepository::FindIamUser(std::string_view account_id,
+                                                                       std::string_view user_name) {
+  return db_.Read([&](Connection& c) -> Result<std::optional<IamUserIdentity>> {
+    Result<Statement> stmt = c.Prepare(
+        "SELECT user_id, path, user_name FROM iam_users WHERE account_id = ? AND user_name = ?");
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->BindAll(account_id, user_name); !st) return std::move(st).error();
+    Result<StepResult> step = stmt->Step();
+    if (!step) return std::move(step).error();
+    if (*step == StepResult::kDone) return std::optional<IamUserIdentity>();
+    return std::optional<IamUserIdentity>(
+        IamUserIdentity{stmt->ColumnString(0), stmt->ColumnString(1), stmt->ColumnString(2)});
+  });
+}
+
+namespace {
+
+// Matches the keys of one owner: ?1 account, ?2 user name ('' for the root user).
+constexpr std::string_view kOwnerFilter =
+    " WHERE account_id = ?1 AND ((?2 = '' AND owner_type = 'root') OR "
+    "(owner_type = 'user' AND user_name = ?2))";
+
+const std::string& ListOwnerKeysSql() {
+  static const std::string sql = std::string("SELECT ")
+                                     .append(kKeyColumns)
+                                     .append(" FROM access_keys")
+                                     .append(kOwnerFilter)
+                                     .append(" ORDER BY created_at, access_key_id");
+  return sql;
+}
+
+}  // namespace
+
+Result<std::vector<AccessKeyRecord>> ListOwnerAccessKeys(Connection& c, std::string_view account_id,
+                                                         std::string_view user_name) {
+  Result<Statement> stmt = c.Prepare(ListOwnerKeysSql());
+  if (!stmt) return std::move(stmt).error();
+  if (Status st = stmt->BindAll(account_id, user_name); !st) return std::move(st).error();
+  std::vector<AccessKeyRecord> keys;
+  while (true) {
+    Result<StepResult> step = stmt->Step();
+    if (!step) return std::move(step).error();
+    if (*step == StepResult::kDone) return keys;
+    keys.push_back(ReadKey(*stmt));
+  }
+}
+
+Status InsertUserAccessKey(Connection& c, const AccessKeyRecord& key) {
+  return Run(c,
+             "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, owner_type, "
+             "user_name, status, created_at) VALUES (?, ?, ?, 'user', ?, ?, ?)",
+             key.access_key_id, key.secret_access_key, key.account_id, key.user_name,
+             KeyStatusName(key.status), key.created_at);
+}
+
+Status RenameUserAccessKeys(Connection& c, std::string_view account_id, std::string_view old_name,
+                            std::string_view new_name) {
+  return Run(c,
+             "UPDATE access_keys SET user_name = ? WHERE account_id = ? AND owner_type = 'user' "
+             "AND user_name = ?",
+             new_name, account_id, old_name);
+}
+
+Result<bool> SetOwnerAccessKeyStatus(Connection& c, std::string_view account_id,
+                                     std::string_view user_name, std::string_view access_key_id,
+                                     KeyStatus status) {
+  static const std::string sql = std::string("UPDATE access_keys SET status = ?3")
+                                     .append(kOwnerFilter)
+                                     .append(" AND access_key_id = ?4");
+  if (Status st = Run(c, sql, account_id, user_name, KeyStatusName(status), access_key_id); !st) {
+    return std::move(st).error();
+  }
+  return c.Changes() > 0;
+}
+
+Result<bool> DeleteOwnerAccessKey(Connection& c, std::string_view account_id,
+                                  std::string_view user_name, std::string_view access_key_id) {
+  static const std::string sql =
+      std::string("DELETE FROM access_keys").append(kOwnerFilter).append(" AND access_key_id = ?3");
+  if (Status st = Run(c, sql, account_id, user_name, access_key_id); !st) {
+    return std::move(st).error();
+  }
+  return c.Changes() > 0;
+}
+
 }  // namespace tw::store

@@ -41,6 +41,13 @@ struct AccessKeyRecord {
   bool operator==(const AccessKeyRecord&) const = default;
 };
 
+// An IAM user as authentication needs it: the unique id (AIDA...), path and name as created.
+struct IamUserIdentity {
+  std::string user_id;
+  std::string path;
+  std::string user_name;
+};
+
 class AccountsRepository {
  public:
   explicit AccountsRepository(Database& db) : db_(db) {}
@@ -66,6 +73,12 @@ class AccountsRepository {
   Status RecordKeyUse(std::string_view access_key_id, std::int64_t when, std::string_view service,
                       std::string_view region);
 
+  // The account's IAM user `user_name` (matched ignoring case, as IAM names are), or nullopt. It
+  // reads the IAM users table (migration 0002) so that authentication can build a user's
+  // principal (ARN with path, unique id) without depending on the IAM service.
+  Result<std::optional<IamUserIdentity>> FindIamUser(std::string_view account_id,
+                                                     std::string_view user_name);
+
   Result<std::optional<std::string>> GetSetting(std::string_view key);
   Status PutSetting(std::string_view key, std::string_view value);
 
@@ -73,6 +86,24 @@ class AccountsRepository {
   Database& db_;
 };
 
-std::string_view KeyStatusName(KeyStatus status);  // "Active" / "Inactive", as IAM writes them
+std::string_view KeyStatusName(KeyStatus status);
+
+// Connection-level access-key operations for a store that combines them with its own tables in
+// one transaction (the IAM store: CreateAccessKey checks the user and the per-user quota,
+// DeleteUser checks the user has no keys, UpdateUser renames the keys' owner). `c` must be inside a
+// Database::Write (or Read, for the listing). `user_name` empty means the account's root user.
+Result<std::vector<AccessKeyRecord>> ListOwnerAccessKeys(Connection& c, std::string_view account_id,
+                                                         std::string_view user_name);
+// Inserts an IAM user's key (owner kUser); a duplicate id fails with a unique-constraint error.
+Status InsertUserAccessKey(Connection& c, const AccessKeyRecord& key);
+Status RenameUserAccessKeys(Connection& c, std::string_view account_id, std::string_view old_name,
+                            std::string_view new_name);
+// These two return whether the owner had that key.
+Result<bool> SetOwnerAccessKeyStatus(Connection& c, std::string_view account_id,
+                                     std::string_view user_name, std::string_view access_key_id,
+                                     KeyStatus status);
+Result<bool> DeleteOwnerAccessKey(
+    Connection& c, std::string_view account_id, std::string_view user_name,
+    std::string_view access_key_id);  // "Active" / "Inactive", as IAM writes them
 
 }  // namespace tw::store

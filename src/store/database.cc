@@ -83,7 +83,8 @@ std::span<const EmbeddedFile> Database::EmbeddedMigrations() {
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& data_dir,
                                                  const DatabaseOptions& options) {
   if (Status st = PrepareDataDir(data_dir); !st) return std::move(st).error();
-  std::unique_ptr<Database> db(new Database(data_dir / kFileName, options));
+  std::unique_ptr<Database> db(
+      new Database(data_dir / (options.file_name ? options.file_name : kFileName), options));
 
   auto writer = Connection::Open(db->path_, {.create = true, .busy_timeout = db->busy_timeout_});
   if (!writer) return std::move(writer).error();

@@ -54,8 +54,11 @@ struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // Reader connections kept open for reuse; more are opened under load and closed after use.
   std::size_t max_idle_readers = 8;
-  // Schema migrations; nullopt means the ones embedded in the binary. For tests.
+  // Schema migrations; nullopt means the ones embedded in the binary (src/store/migrations).
+  // A component with its own database file (CloudTrail's event history) passes its own.
   std::optional<std::span<const EmbeddedFile>> migrations;
+  // The database file inside the data dir; nullptr means kFileName.
+  const char* file_name = nullptr;
 };
 
 class Database {

@@ -358,6 +358,10 @@ http::HttpResponse RestXmlCodec::WriteResponse(const ServiceModel& service,
     }
   }
 
+  // S3 answers a ranged GetObject/HeadObject with 206 Partial Content. The model has no status
+  // member for it, so a Content-Range header member in the output is what marks it partial.
+  if (response.status == 200 && response.headers.Has("Content-Range")) response.status = 206;
+
   if (!shape->payload.empty()) {
     const Member* payload = shape->FindMember(shape->payload);
     const Value* value = output.Find(shape->payload);

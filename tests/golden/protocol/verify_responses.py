@@ -79,6 +79,10 @@ CASES = {
         'ContentLength': 9, 'ETag': '"abc"', 'LastModified': T,
         'Metadata': {'owner': 'me', 'trail-arn': 'arn:x'}, 'AcceptRanges': 'bytes',
         'DeleteMarker': False, 'MissingMeta': 0, 'ResponseMetadata': S3_META}),
+    ('rest_xml', 's3_get_object_partial'): ('s3', 'GetObject', {
+        'Body': 'yloa', 'ContentType': 'text/plain', 'ContentLength': 4,
+        'ContentRange': 'bytes 3-6/9', 'ETag': '"abc"', 'LastModified': T,
+        'AcceptRanges': 'bytes', 'Metadata': {}, 'ResponseMetadata': S3_META}),
     ('rest_xml', 's3_copy_object'): ('s3', 'CopyObject', {
         'CopyObjectResult': {'ETag': '"e"', 'LastModified': T}, 'VersionId': 'v2',
         'ResponseMetadata': S3_META}),

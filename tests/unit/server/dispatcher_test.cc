@@ -38,6 +38,13 @@ class MapCredentials final : public auth::CredentialProvider {
   std::map<std::string, auth::Credential> keys_;
 };
 
+// Keeps what the dispatcher records, for the audit-step tests.
+class CollectingTrailSink final : public pipeline::TrailSink {
+ public:
+  void Record(pipeline::TrailEvent event) override { events.push_back(std::move(event)); }
+  std::vector<pipeline::TrailEvent> events;
+};
+
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() : clock_(kNow), authorizer_("000000000000") {
@@ -51,9 +58,9 @@ class DispatcherTest : public ::testing::Test {
     credentials_.Add("AKIAALICEEXAMPLE0000", "alice-secret", alice);
     credentials_.Add("AKIAINACTIVEEXAMPLE0", "s", RootPrincipal("000000000000"), false);
     services::sts::Register(operations_);
-    dispatcher_ = std::make_unique<Dispatcher>(DispatcherDeps{protocol::ServiceCatalog::Embedded(),
-                                                              operations_, credentials_,
-                                                              authorizer_, clock_, random_});
+    dispatcher_ = std::make_unique<Dispatcher>(
+        DispatcherDeps{protocol::ServiceCatalog::Embedded(), operations_, credentials_, authorizer_,
+                       clock_, random_, "000000000000", &trail_});
   }
 
   http::HttpResponse Send(http::HttpRequest request, std::string service, std::string key = "test",
@@ -91,6 +98,7 @@ class DispatcherTest : public ::testing::Test {
 
   testing::FakeClock clock_;
   testing::FixedRandom random_;
+  CollectingTrailSink trail_;
   MapCredentials credentials_;
   AccountRootAuthorizer authorizer_;
   services::OperationTable operations_;

@@ -162,6 +162,17 @@ TEST(GoldenResponseTest, RestXml) {
                                 {"DeleteMarker", false},
                                 {"MissingMeta", 0}}),
                         Meta("GET")));
+  // A Content-Range in the output makes the answer 206 Partial Content (S3's ranged GET).
+  Check("rest_xml", "s3_get_object_partial",
+        c.WriteResponse(s3, Op("s3", "GetObject"),
+                        Struct({{"Body", Blob{std::string("yloa")}},
+                                {"ContentType", "text/plain"},
+                                {"ContentLength", 4},
+                                {"ContentRange", "bytes 3-6/9"},
+                                {"ETag", "\"abc\""},
+                                {"LastModified", Timestamp{kT}},
+                                {"AcceptRanges", "bytes"}}),
+                        Meta("GET")));
   Check("rest_xml", "s3_copy_object",
         c.WriteResponse(s3, Op("s3", "CopyObject"),
                         Struct({{"CopyObjectResult",

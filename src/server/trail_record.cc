@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/trail_record.h"
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "common/time_format.h"
+
+namespace tw::server {
+namespace json = boost::json;
+using protocol::Member;
+using protocol::Shape;
+using protocol::ShapeType;
+using protocol::Value;
+
+namespace {
+
+constexpr std::string_view kEventVersion = "1.09";
+
+std::string LowerCamel(std::string_view name) {
+  std::string out(name);
+  if (!out.empty() && out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] + 32);
+  return out;
+}
+
+bool IsSensitive(const Member& member) { return member.shape && member.shape->sensitive; }
+
+json::value Render(const Value& value, const Shape* shape);
+
+json::value RenderStructure(const Value& value, const Shape* shape) {
+  json::object out;
+  for (const auto& [name, item] : value.entries()) {
+    const Member* member = shape ? shape->FindMember(name) : nullptr;
+    // Secrets never reach a record: AWS leaves passwords and secret keys out entirely.
+    if (member && IsSensitive(*member)) continue;
+    if (item.is_blob()) continue;  // payload bytes are not part of a record
+    out[LowerCamel(name)] = Render(item, member ? member->shape : nullptr);
+  }
+  return out;
+}
+
+json::value Render(const Value& value, const Shape* shape) {
+  switch (value.kind()) {
+    case Value::Kind::kNull:
+      return nullptr;
+    case Value::Kind::kBool:
+      return value.as_bool();
+    case Value::Kind::kInteger:
+      return value.as_integer();
+    case Value::Kind::kDouble:
+      return value.as_double();
+    case Value::Kind::kString:
+      return json::string(value.as_string());
+    case Value::Kind::kBlob:
+      return nullptr;
+    case Value::Kind::kTimestamp:
+      return json::string(FormatJavaDate(value.as_timestamp().epoch_millis));
+    case Value::Kind::kList: {
+      json::array out;
+      const Shape* item_shape = shape && shape->member ? shape->member->shape : nullptr;
+      for (const Value& item : value.as_list()) {
+        if (item_shape && item_shape->sensitive) continue;
+        out.push_back(Render(item, item_shape));
+      }
+      return out;
+    }
+    case Value::Kind::kMap: {
+      json::object out;
+      const Shape* value_shape = shape && shape->value ? shape->value->shape : nullptr;
+      for (const auto& [key, item] : value.entries()) {
+        if (value_shape && value_shape->sensitive) continue;
+        out[key] = Render(item, value_shape);
+      }
+      return out;
+    }
+    case Value::Kind::kStructure:
+      return RenderStructure(value, shape);
+  }
+  return nullptr;
+}
+
+json::value RenderElements(const Value* value, const Shape* shape) {
+  if (!value || !value->is_structure() || value->entries().empty()) return nullptr;
+  json::value rendered = RenderStructure(*value, shape);
+  if (rendered.as_object().empty()) return nullptr;
+  return rendered;
+}
+
+std::string EventSource(const protocol::ServiceModel& service) {
+  return service.endpoint_prefix() + ".amazonaws.com";
+}
+
+json::object UserIdentity(const ApiCall& call) {
+  json::object identity;
+  const auth::Principal* p = call.principal;
+  if (!p) {
+    identity["type"] = "Unknown";
+    if (!call.access_key_id.empty()) identity["accessKeyId"] = call.access_key_id;
+    return identity;
+  }
+  switch (p->type) {
+    case auth::PrincipalType::kRoot:
+      identity["type"] = "Root";
+      break;
+    case auth::PrincipalType::kIamUser:
+      identity["type"] = "IAMUser";
+      break;
+    case auth::PrincipalType::kAssumedRole:
+      identity["type"] = "AssumedRole";
+      break;
+    case auth::PrincipalType::kAwsService:
+      identity["type"] = "AWSService";
+      break;
+  }
+  identity["principalId"] = p->user_id;
+  identity["arn"] = p->arn;
+  identity["accountId"] = p->account_id;
+  identity["accessKeyId"] = call.access_key_id;
+  if (p->type == auth::PrincipalType::kIamUser) identity["userName"] = p->user_name;
+  if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
+    json::object attributes;
+    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
+    json::object context;
+    context["attributes"] = std::move(attributes);
+    identity["sessionContext"] = std::move(context);
+  }
+  return identity;
+}
+
+// LookupEvents' Username: the user name, "root" for the root user, the session for a role.
+std::string LookupUsername(const auth::Principal* p) {
+  if (!p) return {};
+  switch (p->type) {
+    case auth::PrincipalType::kRoot:
+      return "root";
+    case auth::PrincipalType::kIamUser:
+      return p->user_name;
+    case auth::PrincipalType::kAssumedRole: {
+      auto slash = p->arn.rfind('/');
+      return slash == std::string::npos ? p->user_name : p->arn.substr(slash + 1);
+    }
+    case auth::PrincipalType::kAwsService:
+      return {};
+  }
+  return {};
+}
+
+// The resources LookupEvents can filter on, named by the members that identify them.
+std::vector<pipeline::TrailResource> Resources(const ApiCall& call) {
+  struct Rule {
+    std::string_view service;
+    std::string_view member;
+    std::string_view type;
+  };
+  static constexpr Rule kRules[] = {
+      {"iam", "UserName", "AWS::IAM::User"},
+      {"iam", "GroupName", "AWS::IAM::Group"},
+      {"iam", "RoleName", "AWS::IAM::Role"},
+      {"iam", "PolicyArn", "AWS::IAM::Policy"},
+      {"iam", "AccessKeyId", "AWS::IAM::AccessKey"},
+      {"s3", "Bucket", "AWS::S3::Bucket"},
+      {"logs", "logGroupName", "AWS::Logs::LogGroup"},
+      {"sns", "TopicArn", "AWS::SNS::Topic"},
+      {"cloudwatch", "AlarmName", "AWS::CloudWatch::Alarm"},
+      {"cloudtrail", "Name", "AWS::CloudTrail::Trail"},
+  };
+  std::vector<pipeline::TrailResource> out;
+  if (!call.service || !call.input || !call.input->is_structure()) return out;
+  for (const Rule& rule : kRules) {
+    if (rule.service != call.service->name()) continue;
+    std::string_view name = call.input->GetString(rule.member);
+    if (!name.empty()) out.push_back({std::string(rule.type), std::string(name)});
+  }
+  return out;
+}
+
+bool IsDataEvent(const ApiCall& call) {
+  // S3 object-level calls are data events; everything else here is a management event.
+  static constexpr std::string_view kS3Data[] = {"GetObject",
+                                                 "PutObject",
+                                                 "HeadObject",
+                                                 "DeleteObject",
+                                                 "DeleteObjects",
+                                                 "CopyObject",
+                                                 "UploadPart",
+                                                 "ListParts",
+                                                 "GetObjectAcl",
+                                                 "PutObjectAcl",
+                                                 "CompleteMultipartUpload",
+                                                 "CreateMultipartUpload",
+                                                 "AbortMultipartUpload",
+                                                 "GetObjectTagging",
+                                                 "PutObjectTagging",
+                                                 "DeleteObjectTagging"};
+  if (!call.service || call.service->name() != "s3") return false;
+  for (std::string_view op : kS3Data) {
+    if (op == call.operation_name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsReadOnlyOperation(std::string_view name) {
+  static constexpr std::string_view kPrefixes[] = {"Get",    "List",     "Describe", "Lookup",
+                                                   "Head",   "Filter",   "Test",     "Simulate",
+                                                   "Search", "Generate", "Select"};
+  for (std::string_view prefix : kPrefixes) {
+    if (name.starts_with(prefix) && name.size() > prefix.size() && name[prefix.size()] >= 'A' &&
+        name[prefix.size()] <= 'Z') {
+      // GenerateCredentialReport and friends start work; they are not reads.
+      return prefix != "Generate";
+    }
+  }
+  return false;
+}
+
+std::string FormatJavaDate(std::int64_t epoch_millis) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::string iso = FormatIso8601(epoch_millis, false);  // 2023-07-10T12:24:29Z
+  int year = std::stoi(iso.substr(0, 4));
+  int month = std::stoi(iso.substr(5, 2));
+  int day = std::stoi(iso.substr(8, 2));
+  int hour = std::stoi(iso.substr(11, 2));
+  int hour12 = hour % 12 == 0 ? 12 : hour % 12;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s %d, %d %d:%s %s", kMonths[month - 1], day, year, hour12,
+                iso.substr(14, 5).c_str(), hour < 12 ? "AM" : "PM");
+  return buf;
+}
+
+pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
+  pipeline::TrailEvent event;
+  event.event_id = call.event_id;
+  event.event_time_millis = call.event_time_millis;
+  event.event_name = call.operation_name;
+  event.recipient_account_id = call.recipient_account_id;
+  event.access_key_id = call.access_key_id;
+  event.username = LookupUsername(call.principal);
+  event.read_only = IsReadOnlyOperation(call.operation_name);
+  event.resources = Resources(call);
+  const bool data_event = IsDataEvent(call);
+  event.event_category = data_event ? "Data" : "Management";
+  if (call.error) event.error_code = call.error->code;
+  const bool global =
+      call.service && (call.service->name() == "iam" || call.service->name() == "sts");
+  event.aws_region = global || call.region.empty() ? "us-east-1" : call.region;
+  event.event_source = call.service ? EventSource(*call.service) : "unknown";
+
+  json::object record;
+  record["eventVersion"] = kEventVersion;
+  record["userIdentity"] = UserIdentity(call);
+  record["eventTime"] = FormatIso8601(call.event_time_millis, false);
+  record["eventSource"] = event.event_source;
+  record["eventName"] = event.event_name;
+  record["awsRegion"] = event.aws_region;
+  record["sourceIPAddress"] = call.source_ip;
+  record["userAgent"] = call.user_agent;
+  if (call.error) {
+    record["errorCode"] = call.error->code;
+    record["errorMessage"] = call.error->message;
+  }
+  const Shape* input_shape = call.operation ? call.operation->input : nullptr;
+  const Shape* output_shape = call.operation ? call.operation->output : nullptr;
+  record["requestParameters"] = RenderElements(call.input, input_shape);
+  record["responseElements"] = (call.error || event.read_only)
+                                   ? json::value(nullptr)
+                                   : RenderElements(call.output, output_shape);
+  record["requestID"] = call.request_id;
+  record["eventID"] = call.event_id;
+  record["readOnly"] = event.read_only;
+  if (data_event && !event.resources.empty()) {
+    json::array resources;
+    for (const auto& r : event.resources) {
+      json::object item;
+      item["type"] = r.type;
+      item["ARN"] = "arn:aws:s3:::" + r.name;
+      resources.push_back(std::move(item));
+    }
+    record["resources"] = std::move(resources);
+  }
+  record["eventType"] = "AwsApiCall";
+  record["managementEvent"] = !data_event;
+  record["recipientAccountId"] = call.recipient_account_id;
+  record["eventCategory"] = event.event_category;
+  event.record_json = json::serialize(record);
+  return event;
+}
+
+}  // namespace tw::server

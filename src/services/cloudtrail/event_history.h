@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// EventHistory: CloudTrail's 90-day event history (what LookupEvents reads), stored in its own
+// SQLite file, cloudtrail.db, in the data dir. Appends come in batches from the TrailRecorder;
+// lookups are newest first with a stable position token. Thread-safe (as Database is).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "pipeline/trail_sink.h"
+#include "store/database.h"
+
+namespace tw::services::cloudtrail {
+
+// LookupEvents' attribute keys.
+enum class LookupKey {
+  kEventId,
+  kEventName,
+  kReadOnly,
+  kUsername,
+  kResourceType,
+  kResourceName,
+  kEventSource,
+  kAccessKeyId,
+};
+
+struct LookupQuery {
+  std::string account_id;
+  std::string region;
+  std::optional<LookupKey> key;
+  std::string value;
+  std::int64_t start_millis = 0;  // inclusive
+  std::int64_t end_millis = 0;    // inclusive
+  std::size_t max_results = 50;
+  // Position after the last event of the previous page: (event time, sequence).
+  std::optional<std::pair<std::int64_t, std::int64_t>> after;
+};
+
+struct StoredEvent {
+  std::int64_t seq = 0;
+  pipeline::TrailEvent event;
+};
+
+struct LookupPage {
+  std::vector<StoredEvent> events;
+  bool more = false;
+};
+
+class EventHistory {
+ public:
+  static constexpr std::int64_t kRetentionMillis = 90LL * 24 * 3600 * 1000;
+
+  static Result<std::unique_ptr<EventHistory>> Open(const std::filesystem::path& data_dir);
+
+  Status Append(const std::vector<pipeline::TrailEvent>& events);
+  Result<LookupPage> Lookup(const LookupQuery& query);
+  // Deletes events older than `cutoff_millis`; returns how many.
+  Result<std::int64_t> PurgeBefore(std::int64_t cutoff_millis);
+
+ private:
+  explicit EventHistory(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<store::Database> db_;
+};
+
+}  // namespace tw::services::cloudtrail

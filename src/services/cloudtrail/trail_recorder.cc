@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "services/cloudtrail/trail_recorder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace tw::services::cloudtrail {
+namespace {
+
+constexpr std::size_t kBatch = 1024;
+constexpr std::int64_t kPurgeEveryMillis = 3600 * 1000;
+
+}  // namespace
+
+TrailRecorder::TrailRecorder(EventHistory& history, const Clock& clock, std::size_t capacity)
+    : history_(history), clock_(clock), capacity_(capacity), writer_([this] { Run(); }) {}
+
+TrailRecorder::~TrailRecorder() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  writer_.join();
+}
+
+void TrailRecorder::Record(pipeline::TrailEvent event) {
+  std::unique_lock lock(mu_);
+  space_cv_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
+  queue_.push_back(std::move(event));
+  ++enqueued_;
+  lock.unlock();
+  work_cv_.notify_one();
+}
+
+void TrailRecorder::Flush() {
+  std::unique_lock lock(mu_);
+  const std::uint64_t target = enqueued_;
+  work_cv_.notify_one();
+  stored_cv_.wait(lock, [&] { return stored_ >= target || (stopping_ && queue_.empty()); });
+}
+
+void TrailRecorder::Run() {
+  std::int64_t last_purge = 0;
+  std::vector<pipeline::TrailEvent> batch;
+  std::unique_lock lock(mu_);
+  while (true) {
+    work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (queue_.empty() && stopping_) break;
+    while (!queue_.empty() && batch.size() < kBatch) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    lock.unlock();
+    space_cv_.notify_all();
+    // A failed write is retried, never dropped: the events stay in `batch` until stored.
+    Status stored = history_.Append(batch);
+    for (int attempt = 1; !stored && attempt <= 50; ++attempt) {
+      spdlog::error("cloudtrail: storing {} events failed (attempt {}): {}", batch.size(), attempt,
+                    stored.error().message);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+      stored = history_.Append(batch);
+    }
+    if (!stored) {
+      spdlog::critical("cloudtrail: {} events could not be stored and are lost", batch.size());
+    }
+    const std::int64_t now = EpochMillis(clock_.Now());
+    if (now - last_purge >= kPurgeEveryMillis) {
+      last_purge = now;
+      if (auto purged = history_.PurgeBefore(now - EventHistory::kRetentionMillis); !purged) {
+        spdlog::warn("cloudtrail: retention purge failed: {}", purged.error().message);
+      }
+    }
+    lock.lock();
+    stored_ += batch.size();
+    batch.clear();
+    stored_cv_.notify_all();
+  }
+  stored_cv_.notify_all();
+}
+
+}  // namespace tw::services::cloudtrail

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// BlobStore: object and part bodies as immutable files under <data-dir>/s3/blobs/<id[0:2]>/<id>.
+// A blob is written to a temporary file in its final directory, fsynced, renamed into place and
+// the directory fsynced, so once Write returns the body survives a crash and a crash before that
+// leaves only a ".tmp-" file that Sweep removes. Blobs are never modified: a new object version
+// is a new blob, and the old one is removed after the metadata row stops pointing at it. Readers
+// that opened a blob keep reading it even if it is removed meanwhile (POSIX unlink semantics).
+//
+// The write API takes chunks, so a streaming body interface in the HTTP layer can feed it
+// without buffering a whole object. Thread-safe: blobs are distinct files named by random ids.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "common/random.h"
+#include "common/result.h"
+
+namespace tw::services::s3 {
+
+// What writing a blob learned about its bytes.
+struct BlobInfo {
+  std::string id;
+  std::uint64_t size = 0;
+  std::string md5;  // raw 16 bytes
+};
+
+class BlobWriter;
+
+class BlobStore {
+ public:
+  explicit BlobStore(std::filesystem::path root) : root_(std::move(root)) {}
+
+  // Starts a new blob with a fresh random id. Append chunks, then Commit (durable) or drop the
+  // writer (the temporary file is removed).
+  Result<BlobWriter> Begin(RandomSource& random) const;
+  // A whole body at once.
+  Result<BlobInfo> Write(std::string_view bytes, RandomSource& random) const;
+  // A new blob holding the concatenation of `ids` (CompleteMultipartUpload, CopyObject).
+  Result<BlobInfo> Concatenate(const std::vector<std::string>& ids, RandomSource& random) const;
+
+  // `length` bytes from `offset` (nullopt: to the end). NotFound-style failure is reported as
+  // nullopt inside the Result so callers can retry after re-reading metadata.
+  Result<std::optional<std::string>> Read(std::string_view id, std::uint64_t offset,
+                                          std::optional<std::uint64_t> length) const;
+  // Removes a blob; a missing one is not an error.
+  void Remove(std::string_view id) const;
+  // Removes temporary files and every blob not in `referenced`. Only safe before requests run.
+  std::size_t Sweep(const std::set<std::string>& referenced) const;
+
+  std::filesystem::path PathOf(std::string_view id) const;
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+// One blob being written. Move-only; removes its temporary file unless committed.
+class BlobWriter {
+ public:
+  BlobWriter(BlobWriter&& other) noexcept;
+  BlobWriter& operator=(BlobWriter&&) = delete;
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+  ~BlobWriter();
+
+  Status Append(std::string_view chunk);
+  // fsync, rename into place, fsync the directory.
+  Result<BlobInfo> Commit();
+
+ private:
+  friend class BlobStore;
+  BlobWriter(int fd, std::string id, std::filesystem::path temp, std::filesystem::path final_path);
+
+  int fd_ = -1;
+  std::string id_;
+  std::filesystem::path temp_;
+  std::filesystem::path final_;
+  std::uint64_t size_ = 0;
+  struct Md5State;
+  std::unique_ptr<Md5State> md5_;
+};
+
+}  // namespace tw::services::s3
