@@ -55,7 +55,7 @@ Status EventHistory::Append(const std::vector<pipeline::TrailEvent>& events) {
   return db_->Write([&](Connection& c) -> Status {
     for (const pipeline::TrailEvent& e : events) {
       auto insert = c.Prepare(
-          "INSERT INTO events (event_id, event_time, recipient_account_id, aws_region, "
+          "INSERT OR IGNORE INTO events (event_id, event_time, recipient_account_id, aws_region, "
           "event_source, event_name, event_category, read_only, username, access_key_id, "
           "error_code, record) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
       if (!insert) return insert.error();
@@ -67,6 +67,8 @@ Status EventHistory::Append(const std::vector<pipeline::TrailEvent>& events) {
         return st;
       }
       if (Status st = insert->Exec(); !st) return st;
+      // Events carry ids, so a batch stored twice (a retry after an unclear failure) is harmless.
+      if (c.Changes() == 0) continue;
       const std::int64_t seq = c.LastInsertRowId();
       for (const pipeline::TrailResource& r : e.resources) {
         auto resource = c.Prepare("INSERT INTO event_resources (seq, type, name) VALUES (?,?,?)");

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+// CloudTrail records as AWS writes them: checked field by field, and against the shape of real
+// AWS records from ../shared/data/cloudtrail (same fields, types and nesting).
+#include "server/trail_record.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <set>
+
+#include "server/credential_store.h"
+
+namespace tw::server {
+namespace {
+
+namespace json = boost::json;
+using protocol::ServiceCatalog;
+using protocol::Value;
+
+constexpr std::int64_t kTime = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+
+auth::Principal Alice() {
+  auth::Principal p;
+  p.type = auth::PrincipalType::kIamUser;
+  p.account_id = "000000000000";
+  p.arn = "arn:aws:iam::000000000000:user/alice";
+  p.user_id = "AIDAEXAMPLEEXAMPLE00";
+  p.user_name = "alice";
+  return p;
+}
+
+ApiCall Call(std::string service, std::string operation, const auth::Principal* principal) {
+  ApiCall call;
+  call.service = ServiceCatalog::Embedded().Find(service);
+  call.operation = call.service->FindOperation(operation);
+  call.operation_name = std::move(operation);
+  call.principal = principal;
+  call.access_key_id = "AKIAEXAMPLEEXAMPLE00";
+  call.recipient_account_id = "000000000000";
+  call.region = "eu-west-1";
+  call.source_ip = "127.0.0.1";
+  call.user_agent = "aws-cli/2.9.19";
+  call.request_id = "req-1";
+  call.event_id = "evt-1";
+  call.event_time_millis = kTime;
+  return call;
+}
+
+json::object Parse(const pipeline::TrailEvent& event) {
+  return json::parse(event.record_json).as_object();
+}
+
+TEST(TrailRecordTest, IamWriteByAUser) {
+  auth::Principal alice = Alice();
+  ApiCall call = Call("iam", "AttachUserPolicy", &alice);
+  Value input = Value::MakeStructure();
+  input.Set("UserName", "bob");
+  input.Set("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess");
+  Value output = Value::MakeStructure();
+  call.input = &input;
+  call.output = &output;
+  pipeline::TrailEvent event = BuildTrailEvent(call);
+  json::object r = Parse(event);
+  EXPECT_EQ(r["eventSource"], "iam.amazonaws.com");
+  EXPECT_EQ(r["eventName"], "AttachUserPolicy");
+  EXPECT_EQ(r["awsRegion"], "us-east-1");  // IAM is global: recorded in us-east-1
+  EXPECT_EQ(r["eventTime"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ(r["eventType"], "AwsApiCall");
+  EXPECT_EQ(r["eventCategory"], "Management");
+  EXPECT_EQ(r["readOnly"], false);
+  EXPECT_EQ(r["managementEvent"], true);
+  EXPECT_EQ(r["requestParameters"].as_object()["userName"], "bob");
+  EXPECT_EQ(r["requestParameters"].as_object()["policyArn"],
+            "arn:aws:iam::aws:policy/AdministratorAccess");
+  EXPECT_TRUE(r["responseElements"].is_null());  // empty output
+  json::object& identity = r["userIdentity"].as_object();
+  EXPECT_EQ(identity["type"], "IAMUser");
+  EXPECT_EQ(identity["principalId"], "AIDAEXAMPLEEXAMPLE00");
+  EXPECT_EQ(identity["userName"], "alice");
+  EXPECT_EQ(event.username, "alice");
+  ASSERT_EQ(event.resources.size(), 2u);
+}
+
+TEST(TrailRecordTest, SecretsNeverReachTheRecord) {
+  auth::Principal root = RootPrincipal("000000000000");
+  ApiCall call = Call("iam", "CreateAccessKey", &root);
+  Value input = Value::MakeStructure();
+  input.Set("UserName", "alice");
+  Value key = Value::MakeStructure();
+  key.Set("UserName", "alice");
+  key.Set("AccessKeyId", "AKIANEWKEYEXAMPLE000");
+  key.Set("Status", "Active");
+  key.Set("SecretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
+  key.Set("CreateDate", protocol::Timestamp{kTime});
+  Value output = Value::MakeStructure();
+  output.Set("AccessKey", key);
+  call.input = &input;
+  call.output = &output;
+  pipeline::TrailEvent event = BuildTrailEvent(call);
+  EXPECT_EQ(event.record_json.find("wJalrXUtnFEMI"), std::string::npos);
+  json::object r = Parse(event);
+  json::object& access_key = r["responseElements"].as_object()["accessKey"].as_object();
+  EXPECT_EQ(access_key["accessKeyId"], "AKIANEWKEYEXAMPLE000");
+  EXPECT_FALSE(access_key.contains("secretAccessKey"));
+  EXPECT_EQ(access_key["createDate"], "Jan 1, 2026 12:00:00 AM");
+  EXPECT_EQ(r["userIdentity"].as_object()["type"], "Root");
+  EXPECT_EQ(event.username, "root");
+
+  ApiCall login = Call("iam", "CreateLoginProfile", &root);
+  Value login_input = Value::MakeStructure();
+  login_input.Set("UserName", "alice");
+  login_input.Set("Password", "Sup3r$ecretPassw0rd");
+  login.input = &login_input;
+  EXPECT_EQ(BuildTrailEvent(login).record_json.find("Sup3r$ecret"), std::string::npos);
+}
+
+TEST(TrailRecordTest, FailuresAndReadsHaveNoResponseElements) {
+  auth::Principal alice = Alice();
+  ApiCall call = Call("sns", "CreateTopic", &alice);
+  Value input = Value::MakeStructure();
+  input.Set("Name", "alerts");
+  AwsError denied = AwsError::From(ErrorCode::kAccessDenied, "User: ... is not authorized");
+  call.input = &input;
+  call.error = &denied;
+  json::object r = Parse(BuildTrailEvent(call));
+  EXPECT_EQ(r["errorCode"], "AccessDenied");
+  EXPECT_EQ(r["errorMessage"], "User: ... is not authorized");
+  EXPECT_TRUE(r["responseElements"].is_null());
+  EXPECT_EQ(r["awsRegion"], "eu-west-1");
+
+  ApiCall read = Call("logs", "DescribeLogGroups", &alice);
+  Value empty = Value::MakeStructure();
+  Value groups = Value::MakeStructure();
+  groups.Set("logGroups", Value::MakeList());
+  read.input = &empty;
+  read.output = &groups;
+  json::object rr = Parse(BuildTrailEvent(read));
+  EXPECT_EQ(rr["readOnly"], true);
+  EXPECT_TRUE(rr["requestParameters"].is_null());
+  EXPECT_TRUE(rr["responseElements"].is_null());
+}
+
+TEST(TrailRecordTest, S3ObjectCallsAreDataEvents) {
+  auth::Principal alice = Alice();
+  ApiCall call = Call("s3", "PutObject", &alice);
+  Value input = Value::MakeStructure();
+  input.Set("Bucket", "reports");
+  input.Set("Key", "a.txt");
+  input.Set("Body", protocol::Blob{"secret bytes"});
+  Value output = Value::MakeStructure();
+  call.input = &input;
+  call.output = &output;
+  pipeline::TrailEvent event = BuildTrailEvent(call);
+  json::object r = Parse(event);
+  EXPECT_EQ(event.event_category, "Data");
+  EXPECT_EQ(r["managementEvent"], false);
+  EXPECT_EQ(event.record_json.find("secret bytes"), std::string::npos);
+  EXPECT_TRUE(r.contains("resources"));
+}
+
+TEST(TrailRecordTest, ReadOnlyFollowsTheOperationVerb) {
+  EXPECT_TRUE(IsReadOnlyOperation("GetUser"));
+  EXPECT_TRUE(IsReadOnlyOperation("ListUsers"));
+  EXPECT_TRUE(IsReadOnlyOperation("DescribeAlarms"));
+  EXPECT_TRUE(IsReadOnlyOperation("LookupEvents"));
+  EXPECT_TRUE(IsReadOnlyOperation("HeadObject"));
+  EXPECT_FALSE(IsReadOnlyOperation("CreateUser"));
+  EXPECT_FALSE(IsReadOnlyOperation("Getaway"));
+  EXPECT_FALSE(IsReadOnlyOperation("GenerateCredentialReport"));
+  EXPECT_EQ(FormatJavaDate(kTime + 13 * 3600 * 1000 + 5 * 60 * 1000 + 9000),
+            "Jan 1, 2026 1:05:09 PM");
+}
+
+std::string Gunzip(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  std::string out;
+  if (!file) return out;
+  char buffer[65536];
+  int n;
+  while ((n = gzread(file, buffer, sizeof buffer)) > 0)
+    out.append(buffer, static_cast<std::size_t>(n));
+  gzclose(file);
+  return out;
+}
+
+// Our AttachUserPolicy record has every field a real AWS record of that call has (tlsDetails
+// only over TLS), with the same JSON types, and its userIdentity the same keys.
+TEST(TrailRecordTest, MatchesTheShapeOfARealAwsRecord) {
+  std::string text = Gunzip(std::string(TW_SHARED_DIR) +
+                            "/data/cloudtrail/datadog-stratus-red-team/"
+                            "aws.persistence.iam-create-admin-user.json.gz");
+  ASSERT_FALSE(text.empty()) << "shared CloudTrail data missing";
+  json::value doc = json::parse(text);
+  const json::array& records =
+      doc.is_object() ? doc.as_object().at("Records").as_array() : doc.as_array();
+  const json::object* real = nullptr;
+  for (const json::value& r : records) {
+    if (r.as_object().at("eventName") == "AttachUserPolicy") real = &r.as_object();
+  }
+  ASSERT_NE(real, nullptr);
+
+  auth::Principal alice = Alice();
+  ApiCall call = Call("iam", "AttachUserPolicy", &alice);
+  Value input = Value::MakeStructure();
+  input.Set("UserName", "bob");
+  input.Set("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess");
+  Value output = Value::MakeStructure();
+  call.input = &input;
+  call.output = &output;
+  json::object ours = Parse(BuildTrailEvent(call));
+  for (const auto& field : *real) {
+    if (field.key() == "tlsDetails") continue;
+    ASSERT_TRUE(ours.contains(field.key())) << field.key();
+    EXPECT_EQ(ours.at(field.key()).kind(), field.value().kind()) << field.key();
+  }
+  std::set<std::string> real_identity;
+  for (const auto& f : real->at("userIdentity").as_object()) {
+    real_identity.insert(std::string(f.key()));
+  }
+  std::set<std::string> our_identity;
+  for (const auto& f : ours.at("userIdentity").as_object()) {
+    our_identity.insert(std::string(f.key()));
+  }
+  EXPECT_EQ(our_identity, real_identity);
+  EXPECT_EQ(ours.at("requestParameters").as_object().size(),
+            real->at("requestParameters").as_object().size());
+}
+
+}  // namespace
+}  // namespace tw::server
