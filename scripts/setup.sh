@@ -12,7 +12,7 @@ packages=(
   libre2-dev libcbor-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest python3-boto3 python3-botocore awscli wrk curl
+  python3 python3-pytest python3-cryptography python3-boto3 python3-botocore awscli wrk curl
 )
 
 missing=()

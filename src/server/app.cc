@@ -18,11 +18,13 @@
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
 #include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudwatch/cloudwatch_service.h"
 #include "services/iam/iam_service.h"
 #include "services/iam/sqlite_iam_store.h"
 #include "services/logs/logs_service.h"
 #include "services/logs/sqlite_logs_store.h"
 #include "services/s3/s3_service.h"
+#include "services/sns/sns_service.h"
 #include "services/sts/sts_service.h"
 #include "store/accounts_repository.h"
 #include "store/database.h"
@@ -57,44 +59,109 @@ Status WriteRootCredentialsFile(const std::filesystem::path& path, const std::st
 
 // The services that keep state. Each registers its operations in the ServiceSet constructor.
 struct ServiceSet::Services {
-  Services(const ServiceDeps& deps, std::unique_ptr<services::cloudtrail::EventHistory> events)
+  Services(const ServiceDeps& deps, std::unique_ptr<services::cloudtrail::EventHistory> events,
+           std::unique_ptr<services::sns::SnsService> sns_service,
+           std::unique_ptr<services::cloudwatch::CloudWatchService> cloudwatch_service)
       : accounts(deps.database),
         iam_store(deps.database, deps.account_id),
         iam(iam_store, accounts, deps.account_id),
+        sts(iam_store, deps.account_id),
         event_history(std::move(events)),
         recorder(*event_history, deps.clock),
         cloudtrail(*event_history, recorder, deps.account_id),
         s3(services::s3::S3Deps{deps.database, deps.data_dir}),
         logs_store(deps.database),
-        logs(logs_store, deps.clock, deps.metric_sink,
-             [](const std::string& line) { spdlog::info("{}", line); }) {}
+        logs(logs_store, deps.clock,
+             deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
+             [](const std::string& line) { spdlog::info("{}", line); }),
+        sns(std::move(sns_service)),
+        cloudwatch(std::move(cloudwatch_service)) {}
   store::AccountsRepository accounts;
   services::iam::SqliteIamStore iam_store;
   services::iam::IamService iam;
+  services::sts::StsService sts;
   std::unique_ptr<services::cloudtrail::EventHistory> event_history;
   services::cloudtrail::TrailRecorder recorder;  // after event_history: drains into it on exit
   services::cloudtrail::CloudTrailService cloudtrail;
   services::s3::S3Service s3;
   services::logs::SqliteLogsStore logs_store;
   services::logs::LogsService logs;
+  std::unique_ptr<services::sns::SnsService> sns;
+  // Last: destroyed first, so its scheduler stops before SNS (its Notifier) goes.
+  std::unique_ptr<services::cloudwatch::CloudWatchService> cloudwatch;
 };
 
 Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
   auto events = services::cloudtrail::EventHistory::Open(deps.data_dir);
   if (!events) return events.error();
-  return std::unique_ptr<ServiceSet>(
-      new ServiceSet(std::make_unique<Services>(deps, std::move(events).value())));
+  services::sns::SnsOptions sns_options;
+  sns_options.data_dir = deps.data_dir;
+  sns_options.account_id = deps.account_id;
+  sns_options.smtp = {deps.smtp_url, deps.smtp_user, deps.smtp_password, deps.smtp_from};
+  sns_options.public_url = deps.public_url;
+  auto sns = services::sns::SnsService::Create(deps.database, deps.clock, deps.random,
+                                               std::move(sns_options));
+  if (!sns) return sns.error();
+  auto cloudwatch = std::make_unique<services::cloudwatch::CloudWatchService>(
+      deps.database, deps.clock, &(*sns)->notifier());
+  return std::unique_ptr<ServiceSet>(new ServiceSet(std::make_unique<Services>(
+      deps, std::move(events).value(), std::move(sns).value(), std::move(cloudwatch))));
 }
 
 ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move(services)) {
-  services::sts::Register(operations_);
+  services_->sts.Register(operations_);
   services_->iam.Register(operations_);
   services_->cloudtrail.Register(operations_);
   services_->s3.Register(operations_);
   services_->logs.Register(operations_);
+  services_->sns->Register(operations_);
+  services_->cloudwatch->Register(operations_);
+}
+
+pipeline::Notifier& ServiceSet::notifier() { return services_->sns->notifier(); }
+
+LinkHandler ServiceSet::link_handler() {
+  services::sns::SnsService* sns = services_->sns.get();
+  return [sns](const http::HttpRequest& request) { return sns->HandleLink(request); };
 }
 
 pipeline::TrailSink& ServiceSet::trail_sink() { return services_->recorder; }
+
+namespace {
+
+// The PolicyAuthorizer with the resolver it reads through.
+class OwningPolicyAuthorizer final : public Authorizer {
+ public:
+  OwningPolicyAuthorizer(services::iam::IamStore& store, const services::iam::IamService& iam,
+                         services::s3::S3Service& s3, std::string account_id, const Clock& clock)
+      : resolver_(store, services::iam::ManagedPolicyCatalog::Embedded(),
+                  [&iam] { return iam.generation(); }),
+        authorizer_(PolicyAuthorizerDeps{
+            std::move(account_id), resolver_,
+            [&s3](std::string_view bucket) -> Result<std::optional<BucketPolicyDoc>> {
+              auto info = s3.BucketPolicy(bucket);
+              if (!info) return std::move(info).error();
+              if (!*info) return std::optional<BucketPolicyDoc>();
+              return std::optional<BucketPolicyDoc>(
+                  BucketPolicyDoc{(*info)->owner_account_id, (*info)->policy});
+            },
+            clock}) {}
+  Status Authorize(const AuthorizationRequest& request) const override {
+    return authorizer_.Authorize(request);
+  }
+
+ private:
+  PolicySetResolver resolver_;
+  PolicyAuthorizer authorizer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Authorizer> ServiceSet::MakePolicyAuthorizer(std::string account_id,
+                                                             const Clock& clock) const {
+  return std::make_unique<OwningPolicyAuthorizer>(services_->iam_store, services_->iam,
+                                                  services_->s3, std::move(account_id), clock);
+}
 
 ServiceSet::~ServiceSet() = default;
 
@@ -123,8 +190,8 @@ struct App::Impl {
   std::unique_ptr<store::Database> database;
   std::unique_ptr<store::AccountsRepository> accounts;
   std::unique_ptr<StoreCredentialProvider> credentials;
-  std::unique_ptr<AccountRootAuthorizer> authorizer;
   std::unique_ptr<ServiceSet> services;
+  std::unique_ptr<Authorizer> authorizer;  // reads the services' stores: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<http::Server> server;
 
@@ -203,15 +270,29 @@ Status App::Start(std::string& notices) {
   m.accounts = std::make_unique<store::AccountsRepository>(*m.database);
   if (Status st = m.BootstrapAccount(notices); !st) return st;
 
-  m.credentials = std::make_unique<StoreCredentialProvider>(*m.accounts);
-  m.authorizer = std::make_unique<AccountRootAuthorizer>(m.config.account_id);
-  auto services = ServiceSet::Create(
-      ServiceDeps{*m.database, m.config.data_dir, m.config.account_id, m.clock, m.random});
+  m.credentials = std::make_unique<StoreCredentialProvider>(*m.accounts, m.database.get());
+  ServiceDeps deps{*m.database, m.config.data_dir, m.config.account_id, m.clock, m.random};
+  deps.smtp_url = m.config.smtp_url;
+  deps.smtp_user = m.config.smtp_user;
+  deps.smtp_password = m.config.smtp_password;
+  deps.smtp_from = m.config.smtp_from;
+  // Links in messages name this server; with port 0 the port is known only once listening.
+  deps.public_url = [&m]() {
+    if (!m.config.public_url.empty()) return m.config.public_url;
+    std::string host = m.config.host == "0.0.0.0" || m.config.host.empty() ? "127.0.0.1"
+                       : m.config.host == "::"                             ? "::1"
+                                                                           : m.config.host;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(m.server ? m.server->port() : m.config.port);
+  };
+  auto services = ServiceSet::Create(std::move(deps));
   if (!services) return services.error();
   m.services = std::move(services).value();
-  m.dispatcher = std::make_unique<Dispatcher>(DispatcherDeps{
-      protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials, *m.authorizer,
-      m.clock, m.random, m.config.account_id, &m.services->trail_sink()});
+  m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
+  m.dispatcher = std::make_unique<Dispatcher>(
+      DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
+                     *m.authorizer, m.clock, m.random, m.config.account_id,
+                     &m.services->trail_sink(), m.services->link_handler()});
 
   http::ServerOptions options;
   options.host = m.config.host;

@@ -5,12 +5,16 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "http/message.h"
+#include "pipeline/notifier.h"
 #include "pipeline/trail_sink.h"
 #include "server/config.h"
 #include "services/service.h"
@@ -25,6 +29,8 @@ class MetricSink;
 
 namespace tw::server {
 
+class Authorizer;
+
 // What services are built from. Owned by the App (or by the coverage command).
 struct ServiceDeps {
   store::Database& database;
@@ -35,7 +41,20 @@ struct ServiceDeps {
   // Where Logs metric filters publish datapoints (CloudWatch). Null until CloudWatch exists: Logs
   // then counts what it could not deliver and reports it in the log once a minute.
   pipeline::MetricSink* metric_sink = nullptr;
+  // SNS email delivery: smtp[s]://host:port (empty: .eml files in <data_dir>/outbox), optional
+  // credentials (never logged) and the From mailbox.
+  std::string smtp_url = {};
+  std::string smtp_user = {};
+  std::string smtp_password = {};
+  std::string smtp_from = "AWS Notifications <no-reply@sns.amazonaws.com>";
+  // The URL subscribers reach this server at, for SNS's links (SubscribeURL, unsubscribe,
+  // SigningCertURL); asked each time a link is written. Null: http://127.0.0.1:4566.
+  std::function<std::string()> public_url = {};
 };
+
+// A plain GET the dispatcher hands to a service before API routing (SNS's confirmation and
+// unsubscribe links, its signing certificate); nullopt when the path is not the service's.
+using LinkHandler = std::function<std::optional<http::HttpResponse>(const http::HttpRequest&)>;
 
 // Every service trailwatch implements, built over `deps`, with their operations registered.
 class ServiceSet {
@@ -46,6 +65,14 @@ class ServiceSet {
   const services::OperationTable& operations() const { return operations_; }
   // Where the dispatcher records every call (CloudTrail).
   pipeline::TrailSink& trail_sink();
+  // Where CloudWatch alarm actions publish (SNS).
+  pipeline::Notifier& notifier();
+  // SNS's link routes under /_trailwatch/sns/.
+  LinkHandler link_handler();
+  // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not
+  // outlive the ServiceSet.
+  std::unique_ptr<Authorizer> MakePolicyAuthorizer(std::string account_id,
+                                                   const Clock& clock) const;
 
  private:
   struct Services;

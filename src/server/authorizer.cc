@@ -1,32 +1,177 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/authorizer.h"
 
+#include "common/time_format.h"
+#include "iam/policy/access_denied.h"
+#include "iam/policy/evaluator.h"
+
 namespace tw::server {
+namespace {
+
+using iam::policy::CallerKind;
+using iam::policy::Decision;
+using iam::policy::EvalResult;
+using iam::policy::Request;
+
+bool IsJson(protocol::Protocol protocol) {
+  return protocol == protocol::Protocol::kJson || protocol == protocol::Protocol::kRpcV2Cbor ||
+         protocol == protocol::Protocol::kRestJson;
+}
+
+CallerKind KindOf(auth::PrincipalType type) {
+  switch (type) {
+    case auth::PrincipalType::kRoot:
+      return CallerKind::kAccountRoot;
+    case auth::PrincipalType::kIamUser:
+      return CallerKind::kIamUser;
+    case auth::PrincipalType::kAssumedRole:
+      return CallerKind::kAssumedRole;
+    case auth::PrincipalType::kAwsService:
+      return CallerKind::kService;
+  }
+  return CallerKind::kIamUser;
+}
+
+// SNS names its actions with an upper-case prefix in its messages ("SNS:CreateTopic").
+std::string DisplayAction(std::string_view service, const std::string& action) {
+  if (service == "sns" && action.starts_with("sns:")) return "SNS:" + action.substr(4);
+  return action;
+}
+
+// The global condition keys of the request (IAM User Guide, "AWS global condition context
+// keys"): what the request carries, not what the principal is (AddPrincipalContextKeys adds that).
+void AddGlobalKeys(const AuthorizationRequest& call, const ResolvedPrincipal& resolved,
+                   std::int64_t now_millis, iam::policy::ContextKeys& context) {
+  context.Set("aws:CurrentTime", FormatIso8601(now_millis, /*with_millis=*/false));
+  context.Set("aws:EpochTime", std::to_string(now_millis / 1000));
+  context.Set("aws:RequestedRegion", std::string(call.region));
+  // trailwatch serves plain HTTP; TLS terminates in front of it when at all.
+  context.Set("aws:SecureTransport", "false");
+  context.Set("aws:ViaAWSService", "false");
+  context.Set("aws:PrincipalIsAWSService",
+              call.principal.type == auth::PrincipalType::kAwsService ? "true" : "false");
+  if (call.http) {
+    if (!call.http->remote_ip.empty()) context.Set("aws:SourceIp", call.http->remote_ip);
+    context.Set("aws:UserAgent", std::string(call.http->headers.Get("User-Agent")));
+  }
+  // Present only for temporary credentials: long-term access keys carry no MFA information, so
+  // the key is absent (and "Bool ... false" conditions do not match them unless IfExists).
+  if (call.principal.session_expires_millis) {
+    context.Set("aws:MultiFactorAuthPresent", call.principal.mfa_authenticated ? "true" : "false");
+  }
+  for (const auto& [key, value] : resolved.tags) context.Set("aws:PrincipalTag/" + key, value);
+}
+
+}  // namespace
+
+bool IsPermissionFree(std::string_view service, std::string_view operation) {
+  return service == "sts" && (operation == "GetCallerIdentity" || operation == "GetSessionToken");
+}
+
+AwsError AccessDeniedError(std::string_view service, protocol::Protocol protocol,
+                           std::string message) {
+  if (service == "sns") return AwsError::Make("AuthorizationError", 403, std::move(message));
+  return AwsError::From(
+      IsJson(protocol) ? ErrorCode::kAccessDeniedException : ErrorCode::kAccessDenied,
+      std::move(message));
+}
 
 AwsError ImplicitDenyError(const auth::Principal& principal, std::string_view action,
                            protocol::Protocol protocol) {
   std::string message =
       "User: " + principal.arn + " is not authorized to perform: " + std::string(action) +
       " because no identity-based policy allows the " + std::string(action) + " action";
-  bool json = protocol == protocol::Protocol::kJson || protocol == protocol::Protocol::kRpcV2Cbor ||
-              protocol == protocol::Protocol::kRestJson;
-  return AwsError::From(json ? ErrorCode::kAccessDeniedException : ErrorCode::kAccessDenied,
-                        std::move(message));
+  return AccessDeniedError(action.substr(0, action.find(':')), protocol, std::move(message));
 }
 
-Status AccountRootAuthorizer::Authorize(const auth::Principal& principal,
-                                        const protocol::ServiceModel& service,
-                                        const protocol::Operation& operation,
-                                        const protocol::Value& /*input*/,
-                                        protocol::Protocol protocol) const {
-  if (principal.type == auth::PrincipalType::kRoot && principal.account_id == account_id_) {
+Status AccountRootAuthorizer::Authorize(const AuthorizationRequest& call) const {
+  if (call.principal.type == auth::PrincipalType::kRoot &&
+      call.principal.account_id == account_id_) {
     return {};
   }
-  // "No permissions are required to perform this operation" (STS API reference): even a principal
-  // whose policies deny everything can ask who it is.
-  if (service.name() == "sts" && operation.name == "GetCallerIdentity") return {};
-  // botocore's service names are the IAM action prefixes of the seven services we serve.
-  return ImplicitDenyError(principal, service.name() + ":" + operation.name, protocol);
+  if (IsPermissionFree(call.service.name(), call.operation.name)) return {};
+  return ImplicitDenyError(call.principal, call.service.name() + ":" + call.operation.name,
+                           call.protocol);
+}
+
+Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
+  const std::string& service = call.service.name();
+  // Unauthenticated operations (AssumeRoleWithWebIdentity/SAML) are authorized by the role's
+  // trust policy inside the operation, as in AWS; there is no caller to evaluate.
+  if (call.operation.auth_none) return {};
+  if (IsPermissionFree(service, call.operation.name)) return {};
+
+  auto resolved = deps_.resolver.Resolve(call.principal);
+  if (!resolved) return std::move(resolved).error();
+  const ResolvedPrincipal& policies = **resolved;
+
+  AuthzInput in{call.principal, deps_.account_id, call.region, call.input, &deps_.resolver};
+  std::vector<AuthzCheck> checks = DescribeCall(service, call.operation.name, in);
+  const bool own_root = call.principal.type == auth::PrincipalType::kRoot &&
+                        call.principal.account_id == deps_.account_id;
+
+  Request request;
+  request.principal.kind = KindOf(call.principal.type);
+  request.principal.arn = call.principal.arn;
+  request.principal.account_id = call.principal.account_id;
+  request.principal.role_arn = policies.role_arn;
+  request.principal.user_id = call.principal.user_id;
+  if (call.principal.type == auth::PrincipalType::kIamUser) {
+    request.principal.user_name = call.principal.user_name;
+  }
+  AddGlobalKeys(call, policies, EpochMillis(deps_.clock.Now()), request.context);
+  iam::policy::AddPrincipalContextKeys(request);
+  const iam::policy::ContextKeys base = request.context;
+
+  for (AuthzCheck& check : checks) {
+    iam::policy::PolicySet set = policies.set;
+    std::shared_ptr<const iam::policy::CompiledPolicy> resource_policy;
+    std::string resource_id;
+    request.resource_account.clear();
+    if (!check.bucket.empty() && deps_.bucket_policies) {
+      auto bucket = deps_.bucket_policies(check.bucket);
+      if (!bucket) return std::move(bucket).error();
+      if (*bucket) {
+        request.resource_account = (*bucket)->owner_account_id;
+        if ((*bucket)->policy) {
+          resource_id = "bucket/" + check.bucket;
+          auto compiled =
+              deps_.resolver.Compile(resource_id, *(*bucket)->policy, *(*bucket)->policy);
+          if (!compiled) return std::move(compiled).error();
+          resource_policy = std::move(compiled).value();
+        }
+      }
+    }
+    if (!check.trust_role.empty()) {
+      auto trust = deps_.resolver.TrustPolicy(check.trust_role);
+      if (!trust) return std::move(trust).error();
+      resource_policy = std::move(trust).value();
+      resource_id = "trust/" + check.trust_role;
+      set.resource_policy_required = true;
+    }
+    // The account's root user may do everything in its account; only an explicit Deny in a
+    // resource-based policy (or a trust policy that does not name it) can stop it.
+    if (own_root && !resource_policy && !set.resource_policy_required) continue;
+    if (resource_policy) set.resource.push_back({resource_policy.get(), resource_id});
+
+    request.action = check.action;
+    request.resource = check.resource;
+    request.context = base;
+    for (const auto& entry : check.context.entries()) {
+      if (entry.multivalued) {
+        request.context.SetMulti(entry.lower_key, entry.values);
+      } else if (!entry.values.empty()) {
+        request.context.Set(entry.lower_key, entry.values.front());
+      }
+    }
+    EvalResult result = iam::policy::Evaluate(set, request);
+    if (result.decision == Decision::kAllow) continue;
+    std::string action = DisplayAction(service, check.action);
+    return AccessDeniedError(
+        service, call.protocol,
+        iam::policy::AccessDeniedMessage(result, call.principal.arn, action, check.resource));
+  }
+  return {};
 }
 
 }  // namespace tw::server

@@ -24,6 +24,14 @@ struct Config {
   bool strict = false;
   std::size_t worker_threads = 0;  // 0: one per core, at least 2
   std::uint64_t body_limit = 64ull << 20;
+  // SNS email: --smtp-url smtp[s]://host:port (empty: write .eml files to <data-dir>/outbox),
+  // --smtp-user/--smtp-password (the password is never logged), --smtp-from.
+  std::string smtp_url;
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string smtp_from = "AWS Notifications <no-reply@sns.amazonaws.com>";
+  // The URL subscribers reach this server at (SNS links); empty: http://<listen address>.
+  std::string public_url;
 };
 
 // "127.0.0.1:4566", "[::1]:4566", ":4566" (loopback) → host and port; false when malformed.

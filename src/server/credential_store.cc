@@ -3,6 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/sqlite/connection.h"
+#include "store/sqlite/statement.h"
+
 namespace tw::server {
 
 auth::Principal RootPrincipal(std::string_view account_id) {
@@ -14,8 +17,51 @@ auth::Principal RootPrincipal(std::string_view account_id) {
   return principal;
 }
 
+std::optional<auth::Credential> StoreCredentialProvider::FindSession(
+    std::string_view access_key_id) const {
+  auto found =
+      sessions_->Read([&](store::Connection& c) -> Result<std::optional<auth::Credential>> {
+        auto stmt = c.Prepare(
+            "SELECT secret_access_key, session_token, account_id, principal_type, arn, user_id, "
+            "user_name, mfa_authenticated, expires_at FROM sts_sessions WHERE access_key_id = ?");
+        if (!stmt) return std::move(stmt).error();
+        if (Status st = stmt->BindAll(access_key_id); !st) return std::move(st).error();
+        auto step = stmt->Step();
+        if (!step) return std::move(step).error();
+        if (*step != store::StepResult::kRow) return std::optional<auth::Credential>();
+        auth::Credential credential;
+        credential.access_key_id = std::string(access_key_id);
+        credential.secret_access_key = stmt->ColumnString(0);
+        credential.session_token = stmt->ColumnString(1);
+        credential.expires_millis = stmt->ColumnInt64(8);
+        auth::Principal& principal = credential.principal;
+        std::string type = stmt->ColumnString(3);
+        if (type == "root") {
+          principal = RootPrincipal(stmt->ColumnString(2));
+        } else {
+          principal.type = type == "assumed-role" ? auth::PrincipalType::kAssumedRole
+                                                  : auth::PrincipalType::kIamUser;
+          principal.account_id = stmt->ColumnString(2);
+          principal.arn = stmt->ColumnString(4);
+          principal.user_id = stmt->ColumnString(5);
+          principal.user_name = stmt->ColumnString(6);
+        }
+        principal.access_key_id = credential.access_key_id;
+        principal.mfa_authenticated = stmt->ColumnInt64(7) != 0;
+        principal.session_expires_millis = credential.expires_millis;
+        return std::optional<auth::Credential>(std::move(credential));
+      });
+  if (!found) {
+    spdlog::error("session credential lookup failed: {}", found.error().message);
+    return std::nullopt;
+  }
+  return std::move(*found);
+}
+
 std::optional<auth::Credential> StoreCredentialProvider::Find(
     std::string_view access_key_id) const {
+  // Temporary credentials issued by STS: ASIA... ids.
+  if (sessions_ && access_key_id.starts_with("ASIA")) return FindSession(access_key_id);
   auto record = accounts_.FindAccessKey(access_key_id);
   if (!record) {
     // A store failure must not read as "unknown key" silently; it is logged, and the request is

@@ -2,8 +2,11 @@
 // StoreCredentialProvider adapts the accounts repository to what authentication needs: an access
 // key id to its secret, status and principal (for an IAM user's key: the user's ARN with its path,
 // its AIDA... unique id and name). It also records key use for IAM's GetAccessKeyLastUsed,
-// throttled in memory because every store write is an fsync. Thread-safe (the repository is; the
-// throttle has its own mutex).
+// throttled in memory because every store write is an fsync. Temporary credentials (ASIA...) come
+// from STS's sts_sessions table (migration 0005) when a database is given: with their session
+// token, expiry and the principal they were issued for (a role session's Principal has the
+// assumed-role ARN, AROA...:session as user id and the role's name as user_name). Thread-safe (the
+// repository is; the throttle has its own mutex).
 #pragma once
 
 #include <cstdint>
@@ -13,12 +16,15 @@
 
 #include "auth/credentials.h"
 #include "store/accounts_repository.h"
+#include "store/database.h"
 
 namespace tw::server {
 
 class StoreCredentialProvider final : public auth::CredentialProvider {
  public:
-  explicit StoreCredentialProvider(store::AccountsRepository& accounts) : accounts_(accounts) {}
+  explicit StoreCredentialProvider(store::AccountsRepository& accounts,
+                                   store::Database* sessions = nullptr)
+      : accounts_(accounts), sessions_(sessions) {}
   std::optional<auth::Credential> Find(std::string_view access_key_id) const override;
 
   // Records that the key signed a request for `service` in `region` at `now_millis`, at most once
@@ -28,7 +34,10 @@ class StoreCredentialProvider final : public auth::CredentialProvider {
   static constexpr std::int64_t kKeyUseIntervalMillis = 60'000;
 
  private:
+  std::optional<auth::Credential> FindSession(std::string_view access_key_id) const;
+
   store::AccountsRepository& accounts_;
+  store::Database* sessions_;
   mutable std::mutex use_mutex_;
   mutable std::unordered_map<std::string, std::int64_t> last_recorded_;  // key id -> millis
 };

@@ -73,6 +73,9 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
   if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
     return Health();
   }
+  if (deps_.links && request.path.rfind("/_trailwatch/", 0) == 0) {
+    if (auto response = deps_.links(request)) return std::move(*response);
+  }
   const std::string request_id = deps_.random.Uuid();
   const auto started = std::chrono::steady_clock::now();
   http::HttpResponse response;
@@ -208,15 +211,15 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
 
   static const auth::Principal kAnonymous{};
   const auth::Principal& principal = verified ? verified->credential.principal : kAnonymous;
-  if (Status allowed =
-          deps_.authorizer.Authorize(principal, service, operation, *call.input, route->protocol);
+  std::string region = verified ? verified->auth.scope.region : std::string("us-east-1");
+  if (Status allowed = deps_.authorizer.Authorize(AuthorizationRequest{
+          principal, service, operation, *call.input, route->protocol, &request, region});
       !allowed) {
     return fail(allowed.error());
   }
 
   const services::OperationHandler* handler = deps_.operations.Find(service.name(), operation.name);
   if (!handler) return fail(NotImplementedError(service, operation.name));
-  std::string region = verified ? verified->auth.scope.region : std::string("us-east-1");
   services::RequestContext context{request_id,  principal,    region,
                                    deps_.clock, deps_.random, request};
   auto output = (*handler)(context, *call.input);

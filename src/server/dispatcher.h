@@ -4,6 +4,7 @@
 // handlers are only reachable from here. It is the HTTP server's Handler; thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ struct DispatcherDeps {
   RandomSource& random;
   std::string account_id;                     // the account this server serves
   pipeline::TrailSink* trail_sink = nullptr;  // CloudTrail; every API call is recorded here
+  // Plain GETs under /_trailwatch/ (SNS's confirmation and unsubscribe links) are offered here
+  // before API routing; nullopt falls through. '_' cannot start an S3 bucket name.
+  std::function<std::optional<http::HttpResponse>(const http::HttpRequest&)> links = {};
 };
 
 class Dispatcher final : public http::Handler {

@@ -84,6 +84,23 @@ int main(int argc, char** argv) {
                  "refuse the well-known test key; a new data dir gets a random root key")
       ->envname("TRAILWATCH_STRICT");
   serve->add_option("--workers", config.worker_threads, "handler threads (0: one per core)");
+  serve
+      ->add_option("--smtp-url", config.smtp_url,
+                   "SNS email relay, smtp://host:port or smtps://host:port (unset: .eml files "
+                   "in <data-dir>/outbox)")
+      ->envname("TRAILWATCH_SMTP_URL");
+  serve->add_option("--smtp-user", config.smtp_user, "SNS SMTP user name")
+      ->envname("TRAILWATCH_SMTP_USER");
+  serve->add_option("--smtp-password", config.smtp_password, "SNS SMTP password")
+      ->envname("TRAILWATCH_SMTP_PASSWORD");
+  serve->add_option("--smtp-from", config.smtp_from, "From mailbox of SNS email")
+      ->envname("TRAILWATCH_SMTP_FROM")
+      ->capture_default_str();
+  serve
+      ->add_option("--public-url", config.public_url,
+                   "the URL subscribers reach this server at, for SNS links (default: "
+                   "http://<listen address>)")
+      ->envname("TRAILWATCH_PUBLIC_URL");
 
   CLI::App* coverage = cli.add_subcommand("coverage", "print docs/coverage.md");
   CLI::App* version = cli.add_subcommand("version", "print the version");

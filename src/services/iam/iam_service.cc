@@ -5,26 +5,48 @@
 #include "services/iam/errors.h"
 
 namespace tw::services::iam {
+namespace {
+
+// Reads cannot change what a principal's policies allow; every other call bumps generation().
+bool MayChangePolicies(std::string_view operation) {
+  return !operation.starts_with("Get") && !operation.starts_with("List") &&
+         !operation.starts_with("Simulate");
+}
+
+}  // namespace
 
 void IamService::Register(OperationTable& table) {
+  RegisterSimulation(table);
   using Member = Result<Value> (IamService::*)(RequestContext&, const Value&);
   auto add = [&](const char* operation, Member member) {
-    table.Add("iam", operation, [this, member](RequestContext& context, const Value& input) {
-      return (this->*member)(context, input);
-    });
+    table.Add("iam", operation,
+              [this, member, bump = MayChangePolicies(operation)](RequestContext& context,
+                                                                  const Value& input) {
+                auto result = (this->*member)(context, input);
+                if (bump) generation_.fetch_add(1, std::memory_order_acq_rel);
+                return result;
+              });
   };
   // Operations over users, groups or roles alike, with the kind bound.
   using KindMember = Result<Value> (IamService::*)(EntityKind, const Value&);
   auto add_kind = [&](const char* operation, EntityKind kind, KindMember member) {
-    table.Add("iam", operation, [this, kind, member](RequestContext&, const Value& input) {
-      return (this->*member)(kind, input);
-    });
+    table.Add("iam", operation,
+              [this, kind, member, bump = MayChangePolicies(operation)](RequestContext&,
+                                                                        const Value& input) {
+                auto result = (this->*member)(kind, input);
+                if (bump) generation_.fetch_add(1, std::memory_order_acq_rel);
+                return result;
+              });
   };
   using TagMember = Result<Value> (IamService::*)(TagTarget, const Value&);
   auto add_tag = [&](const char* operation, TagTarget target, TagMember member) {
-    table.Add("iam", operation, [this, target, member](RequestContext&, const Value& input) {
-      return (this->*member)(target, input);
-    });
+    table.Add("iam", operation,
+              [this, target, member, bump = MayChangePolicies(operation)](RequestContext&,
+                                                                          const Value& input) {
+                auto result = (this->*member)(target, input);
+                if (bump) generation_.fetch_add(1, std::memory_order_acq_rel);
+                return result;
+              });
   };
 
   add("CreateUser", &IamService::CreateUser);
@@ -64,7 +86,9 @@ void IamService::Register(OperationTable& table) {
     std::string n(noun);
     table.Add("iam", "Attach" + n + "Policy",
               [this, kind = kind](RequestContext& context, const Value& input) {
-                return AttachPolicy(kind, context, input);
+                auto result = AttachPolicy(kind, context, input);
+                generation_.fetch_add(1, std::memory_order_acq_rel);
+                return result;
               });
     add_kind(("Detach" + n + "Policy").c_str(), kind, &IamService::DetachPolicy);
     add_kind(("ListAttached" + n + "Policies").c_str(), kind, &IamService::ListAttachedPolicies);
@@ -105,6 +129,7 @@ void IamService::Register(OperationTable& table) {
   add("DeleteAccountAlias", &IamService::DeleteAccountAlias);
   add("ListAccountAliases", &IamService::ListAccountAliases);
   add("GetAccountAuthorizationDetails", &IamService::GetAccountAuthorizationDetails);
+  RegisterCredentials(table);
 }
 
 std::string IamService::SubjectUserName(const RequestContext& context, const Value& input) const {

@@ -6,11 +6,14 @@
 // cannot: existence, uniqueness, quotas, policy grammar and sizes. State lives behind IamStore;
 // time comes from RequestContext::clock and ids and secrets from RequestContext::random.
 // Operations are grouped by resource in users.cc, groups.cc, policies.cc, attachments.cc,
-// inline_policies.cc, access_keys.cc, roles.cc and account.cc.
+// inline_policies.cc, access_keys.cc, roles.cc, account.cc, login_profiles.cc, password_policy.cc,
+// mfa.cc and credential_report.cc.
 //
 // Thread-safe: handlers keep no state of their own; the store is thread-safe.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include "services/iam/iam_store.h"
@@ -30,6 +33,9 @@ class IamService {
         catalog_(ManagedPolicyCatalog::Embedded()) {}
 
   void Register(OperationTable& table);
+  // Bumped after every call that may change what a principal's policies allow (all but Get*,
+  // List*, Simulate*): the authorizer's policy cache is valid while it is unchanged.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // Users (users.cc).
   Result<Value> CreateUser(RequestContext& context, const Value& input);
@@ -100,6 +106,33 @@ class IamService {
   Result<Value> ListAccountAliases(RequestContext& context, const Value& input);
   Result<Value> GetAccountAuthorizationDetails(RequestContext& context, const Value& input);
 
+  // Console passwords (login_profiles.cc) and the account password policy (password_policy.cc).
+  Result<Value> CreateLoginProfile(RequestContext& context, const Value& input);
+  Result<Value> GetLoginProfile(RequestContext& context, const Value& input);
+  Result<Value> UpdateLoginProfile(RequestContext& context, const Value& input);
+  Result<Value> DeleteLoginProfile(RequestContext& context, const Value& input);
+  Result<Value> ChangePassword(RequestContext& context, const Value& input);
+  Result<Value> UpdateAccountPasswordPolicy(RequestContext& context, const Value& input);
+  Result<Value> GetAccountPasswordPolicy(RequestContext& context, const Value& input);
+  Result<Value> DeleteAccountPasswordPolicy(RequestContext& context, const Value& input);
+  // Whether `password` is the console password of IAM user `user_name` (constant-time check);
+  // false for a user without a login profile. Records the use when it matches. For the console.
+  bool VerifyConsolePassword(std::string_view user_name, std::string_view password,
+                             std::int64_t now_millis);
+
+  // Virtual MFA devices (mfa.cc).
+  Result<Value> CreateVirtualMFADevice(RequestContext& context, const Value& input);
+  Result<Value> EnableMFADevice(RequestContext& context, const Value& input);
+  Result<Value> ResyncMFADevice(RequestContext& context, const Value& input);
+  Result<Value> DeactivateMFADevice(RequestContext& context, const Value& input);
+  Result<Value> DeleteVirtualMFADevice(RequestContext& context, const Value& input);
+  Result<Value> ListMFADevices(RequestContext& context, const Value& input);
+  Result<Value> ListVirtualMFADevices(RequestContext& context, const Value& input);
+
+  // Credential report (credential_report.cc).
+  Result<Value> GenerateCredentialReport(RequestContext& context, const Value& input);
+  Result<Value> GetCredentialReport(RequestContext& context, const Value& input);
+
  private:
   // The user an access-key or GetUser call is about: UserName, or else the calling IAM user;
   // empty for the root user calling without UserName.
@@ -111,10 +144,20 @@ class IamService {
   AwsError AwsPolicyIsReadOnly(const RequestContext& context, std::string_view action,
                                std::string_view arn) const;
 
+  // PasswordPolicyViolation when `password` breaks the account password policy (or, without one,
+  // IAM's default policy) or repeats one of the user's last PasswordReusePrevention passwords.
+  Status CheckNewPassword(std::string_view user_name, std::string_view password);
+  // Registers the operations of login_profiles.cc, password_policy.cc, mfa.cc and
+  // credential_report.cc.
+  void RegisterCredentials(OperationTable& table);
+  // The policy simulator operations (simulate.cc).
+  void RegisterSimulation(OperationTable& table);
+
   IamStore& store_;
   store::AccountsRepository& accounts_;
   const std::string account_id_;
   const ManagedPolicyCatalog& catalog_;
+  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace tw::services::iam

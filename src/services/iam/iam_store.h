@@ -131,6 +131,73 @@ struct AuthorizationSnapshot {
   std::map<std::string, PolicyUsage> usage;                          // every used ARN
 };
 
+// A user's console password (login profile). The hash is a libsodium argon2id string.
+struct LoginProfileRecord {
+  std::string user_name;  // as stored
+  std::string password_hash;
+  bool password_reset_required = false;
+  std::int64_t created_at = 0;
+  std::int64_t password_changed_at = 0;
+  std::optional<std::int64_t> password_last_used;
+};
+
+// The account password policy. Absent optionals: no expiry / no reuse prevention.
+struct PasswordPolicyRecord {
+  std::int64_t minimum_length = 6;
+  bool require_symbols = false;
+  bool require_numbers = false;
+  bool require_uppercase = false;
+  bool require_lowercase = false;
+  bool allow_users_to_change = false;
+  std::optional<std::int64_t> max_password_age;  // days
+  std::optional<std::int64_t> password_reuse_prevention;
+  bool hard_expiry = false;
+};
+
+// A virtual MFA device; `user_name` is empty while it is not assigned (enabled) to a user.
+struct MfaDeviceRecord {
+  std::string serial_number;  // arn:aws:iam::<account>:mfa<path><name>
+  std::string name;
+  std::string path;
+  std::string seed;  // base32 TOTP secret
+  std::int64_t created_at = 0;
+  std::string user_name;
+  std::optional<std::int64_t> enabled_at;
+  std::int64_t last_counter = 0;  // newest TOTP step accepted
+  UserRecord user;                // the assigned user (ListVirtualMFADevices), when assigned
+};
+
+// Temporary credentials issued by STS, with the principal they stand for.
+struct SessionRecord {
+  std::string access_key_id;  // ASIA...
+  std::string secret_access_key;
+  std::string session_token;
+  std::string principal_type;  // "root", "user", "assumed-role"
+  std::string arn;
+  std::string user_id;
+  std::string user_name;  // the role's name for role sessions
+  std::optional<std::string> role_arn;
+  bool mfa_authenticated = false;
+  std::optional<std::string> session_policy;
+  std::vector<std::string> session_policy_arns;
+  std::string source_access_key_id;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+// Everything the credential report says about one user.
+struct CredentialReportUser {
+  UserRecord user;
+  std::optional<LoginProfileRecord> login_profile;
+  bool mfa_active = false;
+  std::vector<store::AccessKeyRecord> access_keys;  // by creation time
+};
+
+struct CredentialReportRecord {
+  std::int64_t generated_at = 0;
+  std::string content;
+};
+
 // Conflicts DeleteUser checks that belong to credentials managed elsewhere (login profiles, MFA
 // devices, signing certificates, SSH keys). The seam for the operations that add those tables.
 enum class UserCredentialConflict { kNone, kLoginProfile, kMfaDevice };
@@ -236,6 +303,50 @@ class IamStore {
   virtual Status SetAccountAlias(std::string_view alias) = 0;
   virtual Status DeleteAccountAlias(std::string_view alias) = 0;
   virtual Result<AuthorizationSnapshot> Snapshot() = 0;
+
+  // Login profiles (sqlite_iam_store_credentials.cc). Creating a second one is EntityAlreadyExists
+  // "Login Profile for user X already exists."; a missing one NoSuchEntity "Login Profile for User
+  // X cannot be found.". SetPassword keeps the replaced hash in the history, which it trims to
+  // `history_limit` entries.
+  virtual Status CreateLoginProfile(std::string_view user_name,
+                                    const LoginProfileRecord& profile) = 0;
+  virtual Result<LoginProfileRecord> GetLoginProfile(std::string_view user_name) = 0;
+  virtual Status SetPassword(std::string_view user_name, const std::optional<std::string>& hash,
+                             const std::optional<bool>& reset_required, std::int64_t now,
+                             std::size_t history_limit) = 0;
+  virtual Status DeleteLoginProfile(std::string_view user_name) = 0;
+  virtual Status RecordPasswordUse(std::string_view user_name, std::int64_t now) = 0;
+  // The earlier password hashes of the user, newest first.
+  virtual Result<std::vector<std::string>> PasswordHistory(std::string_view user_name) = 0;
+
+  // The account password policy; nullopt when none is set.
+  virtual Result<std::optional<PasswordPolicyRecord>> GetPasswordPolicy() = 0;
+  virtual Status PutPasswordPolicy(const PasswordPolicyRecord& policy) = 0;
+  // NoSuchEntity when there is none.
+  virtual Status DeletePasswordPolicy() = 0;
+
+  // MFA devices. A serial number names a device of this account.
+  virtual Status CreateMfaDevice(const MfaDeviceRecord& device) = 0;
+  virtual Result<MfaDeviceRecord> GetMfaDevice(std::string_view serial_number) = 0;
+  // Assigns an unassigned device to the user; EntityAlreadyExists when the device is assigned.
+  virtual Status EnableMfaDevice(std::string_view user_name, std::string_view serial_number,
+                                 std::int64_t counter, std::int64_t now) = 0;
+  virtual Status DeactivateMfaDevice(std::string_view user_name,
+                                     std::string_view serial_number) = 0;
+  virtual Status DeleteMfaDevice(std::string_view serial_number) = 0;
+  // Records the newest accepted TOTP step; false when `counter` is not newer (a replayed code).
+  virtual Result<bool> AdvanceMfaCounter(std::string_view serial_number, std::int64_t counter) = 0;
+  // Devices assigned to the user (which must exist), or all of the account's when `user_name` is
+  // empty.
+  virtual Result<std::vector<MfaDeviceRecord>> ListMfaDevices(std::string_view user_name) = 0;
+
+  // STS temporary credentials. Inserting also drops sessions that expired before `now`.
+  virtual Status InsertSession(const SessionRecord& session, std::int64_t now) = 0;
+
+  // Credential report.
+  virtual Result<std::vector<CredentialReportUser>> CredentialReportUsers() = 0;
+  virtual Result<std::optional<CredentialReportRecord>> GetCredentialReport() = 0;
+  virtual Status PutCredentialReport(const CredentialReportRecord& report) = 0;
 };
 
 }  // namespace tw::services::iam

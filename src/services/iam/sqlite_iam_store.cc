@@ -186,7 +186,14 @@ Result<bool> HasChildren(Connection& c, std::string_view table, EntityKind kind,
 
 // The seam for the credentials of the next IAM part (login profiles, MFA devices): once their
 // tables exist, DeleteUser's conflicts for them are checked here, inside DeleteUser's transaction.
-Result<UserCredentialConflict> FindCredentialConflict(Connection& /*c*/, std::int64_t /*user_pk*/) {
+Result<UserCredentialConflict> FindCredentialConflict(Connection& c, std::int64_t user_pk) {
+  auto profile =
+      sql::QueryInt(c, "SELECT count(*) FROM iam_login_profiles WHERE user_pk = ?", 0, user_pk);
+  if (!profile) return std::move(profile).error();
+  if (*profile > 0) return UserCredentialConflict::kLoginProfile;
+  auto mfa = sql::QueryInt(c, "SELECT count(*) FROM iam_mfa_devices WHERE user_pk = ?", 0, user_pk);
+  if (!mfa) return std::move(mfa).error();
+  if (*mfa > 0) return UserCredentialConflict::kMfaDevice;
   return UserCredentialConflict::kNone;
 }
 

@@ -3,7 +3,9 @@
 // access_keys of 0001 for user keys), for one account. Every method is one Database::Read or
 // Write, so its checks and changes see one snapshot. The SQL is split over two files:
 // sqlite_iam_store.cc (users, groups, roles, access keys, account) and
-// sqlite_iam_store_policies.cc (managed and inline policies, attachments, tags).
+// sqlite_iam_store_policies.cc (managed and inline policies, attachments, tags) and
+// sqlite_iam_store_credentials.cc (login profiles, password policy, MFA devices, STS sessions,
+// credential report; tables of 0005_iam_credentials.sql).
 //
 // Thread-safe (Database is).
 #pragma once
@@ -98,6 +100,30 @@ class SqliteIamStore final : public IamStore {
   Status SetAccountAlias(std::string_view alias) override;
   Status DeleteAccountAlias(std::string_view alias) override;
   Result<AuthorizationSnapshot> Snapshot() override;
+
+  Status CreateLoginProfile(std::string_view user_name, const LoginProfileRecord& profile) override;
+  Result<LoginProfileRecord> GetLoginProfile(std::string_view user_name) override;
+  Status SetPassword(std::string_view user_name, const std::optional<std::string>& hash,
+                     const std::optional<bool>& reset_required, std::int64_t now,
+                     std::size_t history_limit) override;
+  Status DeleteLoginProfile(std::string_view user_name) override;
+  Status RecordPasswordUse(std::string_view user_name, std::int64_t now) override;
+  Result<std::vector<std::string>> PasswordHistory(std::string_view user_name) override;
+  Result<std::optional<PasswordPolicyRecord>> GetPasswordPolicy() override;
+  Status PutPasswordPolicy(const PasswordPolicyRecord& policy) override;
+  Status DeletePasswordPolicy() override;
+  Status CreateMfaDevice(const MfaDeviceRecord& device) override;
+  Result<MfaDeviceRecord> GetMfaDevice(std::string_view serial_number) override;
+  Status EnableMfaDevice(std::string_view user_name, std::string_view serial_number,
+                         std::int64_t counter, std::int64_t now) override;
+  Status DeactivateMfaDevice(std::string_view user_name, std::string_view serial_number) override;
+  Status DeleteMfaDevice(std::string_view serial_number) override;
+  Result<bool> AdvanceMfaCounter(std::string_view serial_number, std::int64_t counter) override;
+  Result<std::vector<MfaDeviceRecord>> ListMfaDevices(std::string_view user_name) override;
+  Status InsertSession(const SessionRecord& session, std::int64_t now) override;
+  Result<std::vector<CredentialReportUser>> CredentialReportUsers() override;
+  Result<std::optional<CredentialReportRecord>> GetCredentialReport() override;
+  Status PutCredentialReport(const CredentialReportRecord& report) override;
 
  private:
   store::Database& db_;

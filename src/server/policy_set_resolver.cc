@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/policy_set_resolver.h"
+
+namespace tw::server {
+
+namespace iam_svc = services::iam;
+using iam::policy::CompiledPolicy;
+using iam::policy::PolicyRef;
+
+PolicySetResolver::PolicySetResolver(iam_svc::IamStore& store,
+                                     const iam_svc::ManagedPolicyCatalog& catalog,
+                                     Generation generation)
+    : store_(store), catalog_(catalog), generation_(std::move(generation)) {}
+
+void PolicySetResolver::CheckGeneration() {
+  std::uint64_t now = generation_ ? generation_() : 0;
+  if (now != cached_generation_) {
+    principals_.clear();
+    cached_generation_ = now;
+  }
+}
+
+void PolicySetResolver::Clear() {
+  std::lock_guard lock(mutex_);
+  principals_.clear();
+  compiled_.clear();
+}
+
+Result<std::shared_ptr<const CompiledPolicy>> PolicySetResolver::Compile(
+    std::string_view id, std::string_view version, std::string_view document) {
+  std::string key = std::string(id) + '\n' + std::string(version);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = compiled_.find(key); it != compiled_.end()) return it->second;
+  }
+  auto compiled = iam::policy::CompilePolicy(document);
+  if (!compiled) return std::move(compiled).error();
+  auto shared = std::make_shared<const CompiledPolicy>(std::move(compiled).value());
+  std::lock_guard lock(mutex_);
+  compiled_.emplace(std::move(key), shared);
+  return shared;
+}
+
+Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::string& arn) {
+  std::string version, document;
+  if (iam_svc::IsAwsManagedArn(arn)) {
+    const iam_svc::AwsManagedPolicy* policy = catalog_.Find(arn);
+    if (!policy) return ResolvedPrincipal::Named{arn, nullptr};
+    version = policy->default_version;
+    document = policy->document;
+  } else {
+    auto record = store_.GetPolicy(arn);
+    if (!record) {
+      if (record.error().code == "NoSuchEntity") return ResolvedPrincipal::Named{arn, nullptr};
+      return std::move(record).error();
+    }
+    version = record->default_version;
+    {
+      // Versions are immutable: a cached compilation needs no read of the document.
+      std::lock_guard lock(mutex_);
+      if (auto it = compiled_.find(arn + '\n' + version); it != compiled_.end()) {
+        return ResolvedPrincipal::Named{arn, it->second};
+      }
+    }
+    auto stored = store_.GetPolicyVersion(arn, version);
+    if (!stored) return std::move(stored).error();
+    document = std::move(stored->document);
+  }
+  auto compiled = Compile(arn, version, document);
+  if (!compiled) return std::move(compiled).error();
+  return ResolvedPrincipal::Named{arn, std::move(compiled).value()};
+}
+
+Status PolicySetResolver::AddEntityPolicies(iam_svc::EntityKind kind, const std::string& name,
+                                            ResolvedPrincipal& out) {
+  auto names = store_.ListInlinePolicies(kind, name);
+  if (!names) return std::move(names).error();
+  std::string prefix = std::string(iam_svc::EntityKindName(kind)) + "/" + name + "/";
+  for (const std::string& policy_name : *names) {
+    auto inline_policy = store_.GetInlinePolicy(kind, name, policy_name);
+    if (!inline_policy) return std::move(inline_policy).error();
+    // Inline policies have no version: the text itself is the version.
+    auto compiled = Compile(prefix + policy_name, inline_policy->document, inline_policy->document);
+    if (!compiled) return std::move(compiled).error();
+    out.identity.push_back({prefix + policy_name, std::move(compiled).value()});
+  }
+  auto attached = store_.ListAttachedPolicies(kind, name);
+  if (!attached) return std::move(attached).error();
+  for (const std::string& arn : *attached) {
+    auto managed = ManagedPolicy(arn);
+    if (!managed) return std::move(managed).error();
+    if (managed->policy) out.identity.push_back(std::move(managed).value());
+  }
+  return {};
+}
+
+Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
+    const auth::Principal& principal) {
+  auto out = std::make_shared<ResolvedPrincipal>();
+  std::optional<std::string> boundary;
+  auto missing = [](const AwsError& e) { return e.code == "NoSuchEntity"; };
+  if (principal.type == auth::PrincipalType::kIamUser) {
+    auto user = store_.GetUser(principal.user_name);
+    if (!user) {
+      if (missing(user.error())) return out;
+      return std::move(user).error();
+    }
+    out->exists = true;
+    for (auto& tag : user->tags) out->tags.emplace_back(tag.key, tag.value);
+    boundary = user->permissions_boundary;
+    if (Status st = AddEntityPolicies(iam_svc::EntityKind::kUser, user->name, *out); !st) {
+      return std::move(st).error();
+    }
+    auto groups = store_.ListGroupsForUser(user->name);
+    if (!groups) return std::move(groups).error();
+    for (const auto& group : *groups) {
+      if (Status st = AddEntityPolicies(iam_svc::EntityKind::kGroup, group.name, *out); !st) {
+        return std::move(st).error();
+      }
+    }
+  } else if (principal.type == auth::PrincipalType::kAssumedRole) {
+    // arn:aws:sts::<acct>:assumed-role/<role>/<session>
+    std::string_view arn = principal.arn;
+    auto at = arn.find(":assumed-role/");
+    if (at == std::string_view::npos) return out;
+    std::string_view rest = arn.substr(at + 14);
+    std::string role_name(rest.substr(0, rest.find('/')));
+    auto role = store_.GetRole(role_name);
+    if (!role) {
+      if (missing(role.error())) return out;
+      return std::move(role).error();
+    }
+    out->exists = true;
+    out->role_arn = "arn:aws:iam::" + principal.account_id + ":role" + role->path + role->name;
+    for (auto& tag : role->tags) out->tags.emplace_back(tag.key, tag.value);
+    boundary = role->permissions_boundary;
+    if (Status st = AddEntityPolicies(iam_svc::EntityKind::kRole, role->name, *out); !st) {
+      return std::move(st).error();
+    }
+  } else {
+    out->exists = true;
+    return out;
+  }
+  if (boundary) {
+    auto managed = ManagedPolicy(*boundary);
+    if (!managed) return std::move(managed).error();
+    out->boundary = std::move(managed).value();
+  }
+  // The vectors are final: PolicyRefs may point into them now.
+  for (const auto& named : out->identity)
+    out->set.identity.push_back({named.policy.get(), named.id});
+  if (out->boundary) {
+    // A boundary that no longer exists allows nothing (the set is present and empty).
+    std::vector<PolicyRef> refs;
+    if (out->boundary->policy) refs.push_back({out->boundary->policy.get(), out->boundary->id});
+    out->set.permissions_boundary = std::move(refs);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const ResolvedPrincipal>> PolicySetResolver::Resolve(
+    const auth::Principal& principal) {
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    CheckGeneration();
+    generation = cached_generation_;
+    if (auto it = principals_.find(principal.arn); it != principals_.end()) return it->second;
+  }
+  auto built = Build(principal);
+  if (!built) return std::move(built).error();
+  std::shared_ptr<const ResolvedPrincipal> shared = std::move(built).value();
+  std::lock_guard lock(mutex_);
+  CheckGeneration();
+  // Only cache what was read under the generation still current.
+  if (generation == cached_generation_) principals_[principal.arn] = shared;
+  return shared;
+}
+
+Result<std::shared_ptr<const CompiledPolicy>> PolicySetResolver::TrustPolicy(
+    std::string_view role_name) {
+  auto role = store_.GetRole(role_name);
+  if (!role) {
+    if (role.error().code == "NoSuchEntity") return std::shared_ptr<const CompiledPolicy>();
+    return std::move(role).error();
+  }
+  return Compile("trust/" + role->name, role->assume_role_policy, role->assume_role_policy);
+}
+
+std::optional<AuthzLookup::Entity> PolicySetResolver::FindIamEntity(Kind kind,
+                                                                    std::string_view name) const {
+  Entity entity;
+  switch (kind) {
+    case Kind::kUser: {
+      auto user = store_.GetUser(name);
+      if (!user) return std::nullopt;
+      entity.path = user->path;
+      for (const auto& tag : user->tags) entity.tags.emplace_back(tag.key, tag.value);
+      return entity;
+    }
+    case Kind::kRole: {
+      auto role = store_.GetRole(name);
+      if (!role) return std::nullopt;
+      entity.path = role->path;
+      for (const auto& tag : role->tags) entity.tags.emplace_back(tag.key, tag.value);
+      return entity;
+    }
+    case Kind::kGroup: {
+      auto group = store_.GetGroup(name);
+      if (!group) return std::nullopt;
+      entity.path = group->path;
+      return entity;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace tw::server

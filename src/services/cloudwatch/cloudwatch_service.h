@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CloudWatch service: metrics (PutMetricData, ListMetrics, GetMetricStatistics, GetMetricData
+// with metric math) and metric alarms (Put/Describe/Delete, SetAlarmState, Enable/Disable actions,
+// history, tags) that really evaluate. Handlers take and return Values named by the cloudwatch
+// model's members; the dispatcher validated shapes, enums and required members before they run.
+//
+// Storage: every raw point, alarm and history item is written through to SQLite
+// (CloudWatchStore) and kept in memory (two weeks of points), so alarm evaluation never touches
+// the disk. Evaluation is event-driven, and clock-driven: storing a point re-evaluates at once the
+// alarms that watch its metric (PutMetricData and the MetricSink that Logs metric filters publish
+// to take the same path), and Tick() re-evaluates every alarm whose period boundary has passed
+// (every 10 s for high-resolution alarms, every minute otherwise, as CloudWatch schedules them).
+// A scheduler thread calls Tick() once a second when started; tests call Tick() with a FakeClock.
+// State changes write history and publish each SNS action through the Notifier outside the lock;
+// a missing Notifier or a failed publish is recorded as an Action history item.
+//
+// Handlers live in metrics_api.cc and alarms_api.cc; evaluation in alarm_engine.cc.
+// Thread-safe: one mutex guards the in-memory state; Notifier calls happen without it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common/clock.h"
+#include "pipeline/metric_sink.h"
+#include "pipeline/notifier.h"
+#include "services/cloudwatch/cloudwatch_store.h"
+#include "services/cloudwatch/metric_math.h"
+#include "services/cloudwatch/types.h"
+#include "services/service.h"
+
+namespace tw::services::cloudwatch {
+
+using protocol::Value;
+
+inline constexpr std::int64_t kRetentionMillis = 15LL * 86'400'000;
+inline constexpr std::int64_t kMaxPastMillis = 14LL * 86'400'000;
+inline constexpr std::int64_t kMaxFutureMillis = 2LL * 3'600'000;
+inline constexpr std::size_t kMaxMetricDatums = 1000;
+inline constexpr std::size_t kMaxDimensions = 30;
+inline constexpr std::int64_t kMaxGetMetricStatisticsPoints = 1440;
+
+// One evaluated GetMetricData query.
+struct QueryResult {
+  std::string id;
+  std::string label;
+  bool return_data = true;
+  Series series;
+};
+
+class CloudWatchService {
+ public:
+  CloudWatchService(store::Database& database, const Clock& clock, pipeline::Notifier* notifier,
+                    bool start_scheduler = true);
+  ~CloudWatchService();
+  CloudWatchService(const CloudWatchService&) = delete;
+  CloudWatchService& operator=(const CloudWatchService&) = delete;
+
+  void Register(OperationTable& table);
+  // Where other services publish datapoints (Logs metric filters): the PutMetricData path.
+  pipeline::MetricSink& metric_sink() { return sink_; }
+  // Re-evaluates every alarm whose evaluation time has come (the scheduler calls this).
+  void Tick();
+
+  // Stores points and evaluates the alarms watching them at once.
+  Status PutPoints(std::vector<std::pair<MetricKey, RawPoint>> points);
+
+  // Metrics (metrics_api.cc).
+  Result<Value> PutMetricData(RequestContext& context, const Value& input);
+  Result<Value> ListMetrics(RequestContext& context, const Value& input);
+  Result<Value> GetMetricStatistics(RequestContext& context, const Value& input);
+  Result<Value> GetMetricData(RequestContext& context, const Value& input);
+
+  // Alarms (alarms_api.cc).
+  Result<Value> PutMetricAlarm(RequestContext& context, const Value& input);
+  Result<Value> DescribeAlarms(RequestContext& context, const Value& input);
+  Result<Value> DescribeAlarmsForMetric(RequestContext& context, const Value& input);
+  Result<Value> DeleteAlarms(RequestContext& context, const Value& input);
+  Result<Value> SetAlarmState(RequestContext& context, const Value& input);
+  Result<Value> EnableAlarmActions(RequestContext& context, const Value& input);
+  Result<Value> DisableAlarmActions(RequestContext& context, const Value& input);
+  Result<Value> DescribeAlarmHistory(RequestContext& context, const Value& input);
+  Result<Value> TagResource(RequestContext& context, const Value& input);
+  Result<Value> UntagResource(RequestContext& context, const Value& input);
+  Result<Value> ListTagsForResource(RequestContext& context, const Value& input);
+
+  // Runs GetMetricData-style queries over [start, end) with `period_s` grid (0: each query's own).
+  Result<std::vector<QueryResult>> RunQueries(const std::string& account, const std::string& region,
+                                              const std::vector<MetricQuery>& queries,
+                                              std::int64_t start_ms, std::int64_t end_ms);
+
+ private:
+  class Sink final : public pipeline::MetricSink {
+   public:
+    explicit Sink(CloudWatchService& owner) : owner_(owner) {}
+    Status Put(std::vector<pipeline::MetricDatum> data) override;
+
+   private:
+    CloudWatchService& owner_;
+  };
+
+  struct AlarmKey {
+    std::string account_id;
+    std::string region;
+    std::string name;
+    auto operator<=>(const AlarmKey&) const = default;
+  };
+
+  struct PendingAction {
+    std::string account_id;
+    std::string region;
+    std::string alarm_name;
+    pipeline::Notification notification;
+  };
+
+  struct MetricSeries {
+    std::vector<RawPoint> points;  // sorted by timestamp
+    std::int64_t last_put_ms = 0;
+  };
+
+  // alarm_engine.cc: evaluation and state changes. *Locked functions need mutex_ held.
+  void EvaluateLocked(Alarm& alarm, std::int64_t now, std::vector<PendingAction>& actions);
+  void ChangeStateLocked(Alarm& alarm, AlarmState state, std::string reason,
+                         std::string reason_data, std::int64_t now,
+                         std::vector<PendingAction>& actions);
+  void AddHistoryLocked(const Alarm& alarm, HistoryType type, std::string summary, std::string data,
+                        std::int64_t now);
+  void RunActions(std::vector<PendingAction> actions);
+  std::vector<RawPoint> PointsLocked(const MetricKey& key) const;
+  Result<std::vector<QueryResult>> RunQueriesLocked(const std::string& account,
+                                                    const std::string& region,
+                                                    const std::vector<MetricQuery>& queries,
+                                                    std::int64_t start_ms, std::int64_t end_ms);
+  static bool Watches(const Alarm& alarm, const MetricKey& key);
+  static std::int64_t NextEvaluation(const Alarm& alarm, std::int64_t now);
+  void SchedulerLoop();
+  void Load();
+
+  static Value AlarmToValue(const Alarm& alarm);
+  Alarm* FindAlarmLocked(const std::string& account, const std::string& region,
+                         const std::string& name);
+
+  CloudWatchStore store_;
+  const Clock& clock_;
+  pipeline::Notifier* notifier_;
+  Sink sink_{*this};
+
+  std::mutex mutex_;
+  std::map<MetricKey, MetricSeries> metrics_;
+  std::map<AlarmKey, Alarm> alarms_;
+  std::vector<HistoryItem> history_;  // oldest first
+  std::int64_t last_prune_ms_ = 0;
+
+  std::mutex scheduler_mutex_;
+  std::condition_variable scheduler_cv_;
+  bool stopping_ = false;
+  std::thread scheduler_;
+};
+
+}  // namespace tw::services::cloudwatch

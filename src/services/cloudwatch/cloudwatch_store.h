@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// CloudWatchStore: SQLite persistence for CloudWatch (migration 0007_cloudwatch.sql). The service
+// keeps everything it evaluates in memory for speed and writes through to here; at startup it
+// loads the last two weeks of points, every alarm and the history back. Alarms are stored as one
+// JSON record each (definition plus state), so adding a field never needs a migration.
+//
+// Thread-safety: every call is one Database transaction; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "services/cloudwatch/types.h"
+#include "store/database.h"
+
+namespace tw::services::cloudwatch {
+
+class CloudWatchStore {
+ public:
+  explicit CloudWatchStore(store::Database& database) : database_(database) {}
+
+  Status AppendPoints(const std::vector<std::pair<MetricKey, RawPoint>>& points);
+  Result<std::vector<std::pair<MetricKey, RawPoint>>> LoadPoints(std::int64_t since_ms);
+  Status DeletePointsBefore(std::int64_t cutoff_ms);
+
+  Status SaveAlarm(const Alarm& alarm);
+  Status DeleteAlarm(const std::string& account, const std::string& region,
+                     const std::string& name);
+  Result<std::vector<Alarm>> LoadAlarms();
+
+  // Returns the item's id.
+  Result<std::int64_t> AppendHistory(const HistoryItem& item);
+  Result<std::vector<HistoryItem>> LoadHistory(std::int64_t since_ms);
+
+  static std::string EncodeAlarm(const Alarm& alarm);
+  static Result<Alarm> DecodeAlarm(std::string_view json);
+
+ private:
+  store::Database& database_;
+};
+
+}  // namespace tw::services::cloudwatch

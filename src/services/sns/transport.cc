@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "services/sns/transport.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "common/crypto.h"
+#include "common/time_format.h"
+
+namespace tw::services::sns {
+namespace {
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Upload {
+  std::string_view data;
+  std::size_t offset = 0;
+};
+
+std::size_t ReadUpload(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* upload = static_cast<Upload*>(user);
+  std::size_t n = std::min(size * count, upload->data.size() - upload->offset);
+  std::memcpy(buffer, upload->data.data() + upload->offset, n);
+  upload->offset += n;
+  return n;
+}
+
+std::size_t Discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+
+bool IsAscii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80 || c < 0x20) return false;
+  }
+  return true;
+}
+
+// RFC 2047 encoded-word for non-ASCII subjects.
+std::string HeaderText(std::string_view s) {
+  if (IsAscii(s)) return std::string(s);
+  return "=?UTF-8?B?" + Base64Encode(s) + "?=";
+}
+
+// Lines end in CRLF on the wire (RFC 5321 §2.3.8).
+std::string Crlf(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AddressOf(const std::string& mailbox) {
+  auto open = mailbox.rfind('<');
+  auto close = mailbox.rfind('>');
+  if (open != std::string::npos && close != std::string::npos && close > open) {
+    return mailbox.substr(open + 1, close - open - 1);
+  }
+  return mailbox;
+}
+
+std::string RenderEmail(const OutgoingEmail& email, const std::string& from,
+                        std::int64_t epoch_millis) {
+  std::string domain = AddressOf(from);
+  domain = domain.substr(domain.find('@') == std::string::npos ? 0 : domain.find('@') + 1);
+  std::string sender = from;
+  if (!email.sender_name.empty()) {
+    std::string name = email.sender_name;
+    std::erase_if(name, [](char c) { return c == '"' || c == '\\' || c == '\r' || c == '\n'; });
+    sender = (IsAscii(name) ? "\"" + name + "\"" : HeaderText(name)) + " <" + AddressOf(from) + ">";
+  }
+  std::string headers = "From: " + sender + "\r\nTo: " + email.to +
+                        "\r\nSubject: " + HeaderText(email.subject) +
+                        "\r\nDate: " + FormatHttpDate(epoch_millis) + "\r\nMessage-ID: <" +
+                        email.message_id + "@" + domain +
+                        ">\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                        "Content-Transfer-Encoding: 8bit\r\n\r\n";
+  return headers + Crlf(email.body);
+}
+
+CurlTransport::CurlTransport(SmtpSettings smtp, std::filesystem::path outbox, const Clock& clock)
+    : smtp_(std::move(smtp)), outbox_(std::move(outbox)), clock_(clock) {
+  GlobalInit();
+}
+
+SendResult CurlTransport::SendEmail(const OutgoingEmail& email) {
+  const std::int64_t now = EpochMillis(clock_.Now());
+  std::string message = RenderEmail(email, smtp_.from, now);
+  if (smtp_.url.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(outbox_, ec);
+    auto path = outbox_ / (std::to_string(now) + "-" + email.message_id + ".eml");
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return {false, "cannot create " + path.string()};
+    bool ok = ::write(fd, message.data(), message.size()) == static_cast<ssize_t>(message.size());
+    ::close(fd);
+    return ok ? SendResult{true, ""} : SendResult{false, "cannot write " + path.string()};
+  }
+  CURL* curl = curl_easy_init();
+  if (!curl) return {false, "curl_easy_init failed"};
+  Upload upload{message};
+  std::string from = "<" + AddressOf(smtp_.from) + ">";
+  std::string to = "<" + email.to + ">";
+  curl_slist* recipients = curl_slist_append(nullptr, to.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, smtp_.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  if (!smtp_.user.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, smtp_.user.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, smtp_.password.c_str());
+    curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  }
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(recipients);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK) return {false, std::string("SMTP: ") + curl_easy_strerror(rc)};
+  return {true, ""};
+}
+
+SendResult CurlTransport::Post(const OutgoingPost& post) {
+  CURL* curl = curl_easy_init();
+  if (!curl) return {false, "curl_easy_init failed"};
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : post.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_URL, post.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post.body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post.body.size()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK) return {false, std::string("HTTP: ") + curl_easy_strerror(rc)};
+  if (status >= 500 || status < 200) return {false, "HTTP status " + std::to_string(status)};
+  return {true, ""};
+}
+
+}  // namespace tw::services::sns
