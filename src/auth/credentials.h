@@ -28,4 +28,13 @@ class CredentialProvider {
   virtual std::optional<Credential> Find(std::string_view access_key_id) const = 0;
 };
 
+// Records that a key signed a request (IAM's GetAccessKeyLastUsed). Called by the dispatcher after
+// every successful authentication; implementations throttle their writes. Thread-safe.
+class KeyUsageRecorder {
+ public:
+  virtual ~KeyUsageRecorder() = default;
+  virtual void RecordUse(std::string_view access_key_id, std::int64_t now_millis,
+                         std::string_view service, std::string_view region) const = 0;
+};
+
 }  // namespace tw::auth

@@ -292,7 +292,7 @@ Status App::Start(std::string& notices) {
   m.dispatcher = std::make_unique<Dispatcher>(
       DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
                      *m.authorizer, m.clock, m.random, m.config.account_id,
-                     &m.services->trail_sink(), m.services->link_handler()});
+                     &m.services->trail_sink(), m.services->link_handler(), m.credentials.get()});
 
   http::ServerOptions options;
   options.host = m.config.host;

@@ -20,7 +20,8 @@
 
 namespace tw::server {
 
-class StoreCredentialProvider final : public auth::CredentialProvider {
+class StoreCredentialProvider final : public auth::CredentialProvider,
+                                      public auth::KeyUsageRecorder {
  public:
   explicit StoreCredentialProvider(store::AccountsRepository& accounts,
                                    store::Database* sessions = nullptr)
@@ -30,7 +31,7 @@ class StoreCredentialProvider final : public auth::CredentialProvider {
   // Records that the key signed a request for `service` in `region` at `now_millis`, at most once
   // per key per kKeyUseInterval (a later use within the interval is dropped). Failures are logged.
   void RecordUse(std::string_view access_key_id, std::int64_t now_millis, std::string_view service,
-                 std::string_view region) const;
+                 std::string_view region) const override;
   static constexpr std::int64_t kKeyUseIntervalMillis = 60'000;
 
  private:

@@ -179,12 +179,10 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
     call.principal = verified->credential.principal;
     call.access_key_id = verified->auth.access_key_id;
     // IAM's GetAccessKeyLastUsed reports real use. Recording is a store write (an fsync), so the
-    // provider throttles it to once per key per minute.
-    if (const auto* store_credentials =
-            dynamic_cast<const StoreCredentialProvider*>(&deps_.credentials)) {
-      store_credentials->RecordUse(verified->credential.access_key_id,
-                                   EpochMillis(deps_.clock.Now()), verified->auth.scope.service,
-                                   verified->auth.scope.region);
+    // recorder throttles it to once per key per minute.
+    if (deps_.key_usage) {
+      deps_.key_usage->RecordUse(verified->credential.access_key_id, EpochMillis(deps_.clock.Now()),
+                                 verified->auth.scope.service, verified->auth.scope.region);
     }
   }
   if (!route->operation) return fail(protocol::UnknownOperationError(*route));

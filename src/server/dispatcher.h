@@ -34,6 +34,7 @@ struct DispatcherDeps {
   // Plain GETs under /_trailwatch/ (SNS's confirmation and unsubscribe links) are offered here
   // before API routing; nullopt falls through. '_' cannot start an S3 bucket name.
   std::function<std::optional<http::HttpResponse>(const http::HttpRequest&)> links = {};
+  const auth::KeyUsageRecorder* key_usage = nullptr;  // access keys' last use, when tracked
 };
 
 class Dispatcher final : public http::Handler {
