@@ -27,6 +27,10 @@ std::optional<std::string> UriDecode(std::string_view s, bool plus_as_space = fa
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(
     std::string_view s);
 
+// Appends `s` as a JSON string literal: quotes, the two-character escapes, and \u00XX (lowercase
+// hex) for other control characters. Bytes >= 0x80 pass through: the caller owns UTF-8 validity.
+void AppendJsonString(std::string& out, std::string_view s);
+
 std::string HexEncode(std::string_view bytes);
 std::optional<std::string> HexDecode(std::string_view hex);
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "common/crypto.h"
+#include "common/strings.h"
 #include "protocol/json/json_reader.h"
 #include "protocol/json/wire_common.h"
 
@@ -211,49 +212,14 @@ Result<Value> FromJson(const json::value& v, const Shape& shape, int depth) {
 // --- Writing ---------------------------------------------------------------------------------
 
 void AppendString(std::string& out, std::string_view raw) {
+  // botocore decodes bodies strictly, so invalid UTF-8 is repaired (U+FFFD) before escaping.
+  if (wire::IsValidUtf8(raw)) {
+    AppendJsonString(out, raw);
+    return;
+  }
   std::string sanitized;
-  std::string_view s = raw;
-  if (!wire::IsValidUtf8(raw)) {
-    wire::AppendValidUtf8(sanitized, raw);
-    s = sanitized;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
+  wire::AppendValidUtf8(sanitized, raw);
+  AppendJsonString(out, sanitized);
 }
 
 void AppendDouble(std::string& out, double d) {
