@@ -13,6 +13,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-cryptography python3-boto3 python3-botocore awscli wrk curl
+  # the SMTP sink of the quickstart test and the alarm-latency benchmark
+  python3-aiosmtpd
 )
 
 missing=()

@@ -185,6 +185,7 @@ Result<std::string> CoverageReport() {
 
 struct App::Impl {
   Config config;
+  telemetry::Registry telemetry;  // collectors read the services: only rendered while serving
   SystemClock clock;
   SecureRandom random;
   std::unique_ptr<store::Database> database;
@@ -270,6 +271,12 @@ Status App::Start(std::string& notices) {
   m.accounts = std::make_unique<store::AccountsRepository>(*m.database);
   if (Status st = m.BootstrapAccount(notices); !st) return st;
 
+  const double started_at = static_cast<double>(EpochMillis(m.clock.Now())) / 1000.0;
+  m.telemetry.AddCollector("process_start_time_seconds",
+                           "When this trailwatch started, in seconds since the Unix epoch",
+                           telemetry::MetricType::kGauge, [started_at] {
+                             return std::vector<telemetry::Sample>{{{}, started_at}};
+                           });
   m.credentials = std::make_unique<StoreCredentialProvider>(*m.accounts, m.database.get());
   ServiceDeps deps{*m.database, m.config.data_dir, m.config.account_id, m.clock, m.random};
   deps.smtp_url = m.config.smtp_url;
@@ -289,10 +296,10 @@ Status App::Start(std::string& notices) {
   if (!services) return services.error();
   m.services = std::move(services).value();
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
-  m.dispatcher = std::make_unique<Dispatcher>(
-      DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
-                     *m.authorizer, m.clock, m.random, m.config.account_id,
-                     &m.services->trail_sink(), m.services->link_handler(), m.credentials.get()});
+  m.dispatcher = std::make_unique<Dispatcher>(DispatcherDeps{
+      protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials, *m.authorizer,
+      m.clock, m.random, m.config.account_id, &m.services->trail_sink(), m.services->link_handler(),
+      m.credentials.get(), &m.telemetry});
 
   http::ServerOptions options;
   options.host = m.config.host;

@@ -50,7 +50,17 @@ Dispatcher::Dispatcher(DispatcherDeps deps)
       query_(std::make_unique<protocol::QueryCodec>()),
       json_(std::make_unique<protocol::JsonCodec>()),
       cbor_(std::make_unique<protocol::CborCodec>()),
-      rest_xml_(std::make_unique<protocol::RestXmlCodec>()) {}
+      rest_xml_(std::make_unique<protocol::RestXmlCodec>()) {
+  if (deps_.telemetry) {
+    requests_ = &deps_.telemetry->Counter("trailwatch_requests_total",
+                                          "API requests by service, operation and HTTP status",
+                                          {"service", "operation", "status"});
+    latency_ = &deps_.telemetry->Histogram(
+        "trailwatch_request_duration_seconds",
+        "Time from a request's arrival at the dispatcher to its response, by service", {"service"},
+        {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  }
+}
 
 Dispatcher::~Dispatcher() = default;
 
@@ -73,6 +83,10 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
   if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
     return Health();
   }
+  if (request.path == "/metrics" && deps_.telemetry &&
+      (request.method == "GET" || request.method == "HEAD")) {
+    return Metrics();
+  }
   if (deps_.links && request.path.rfind("/_trailwatch/", 0) == 0) {
     if (auto response = deps_.links(request)) return std::move(*response);
   }
@@ -91,6 +105,14 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
     response.headers.Set("x-amzn-RequestId", request_id);
     response.body = "InternalFailure: request " + request_id + " failed inside trailwatch\n";
   }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (requests_) {
+    const std::string service = call.service ? std::string(call.service->name()) : "-";
+    requests_->Add({service, call.operation_name.empty() ? "-" : call.operation_name,
+                    std::to_string(response.status)});
+    latency_->Observe({service}, seconds);
+  }
   // One key=value line per request; never headers or bodies (they carry signatures and secrets).
   const auto level = response.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
   if (spdlog::should_log(level)) {
@@ -99,9 +121,7 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
                 "duration_us={}",
                 request_id, request.method, request.path, call.service ? call.service->name() : "-",
                 call.operation_name, response.status, call.error ? call.error->code : "-",
-                std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count());
+                static_cast<std::int64_t>(seconds * 1e6));
   }
   Audit(request, request_id, call);
   return response;
@@ -238,6 +258,15 @@ http::HttpResponse Dispatcher::Health() const {
   http::HttpResponse response;
   response.headers.Set("Content-Type", "application/json");
   response.body = std::move(body);
+  return response;
+}
+
+// The Prometheus text format. Counts and latencies only: no names of users, keys or resources
+// appear, so it is served like /health, without authentication.
+http::HttpResponse Dispatcher::Metrics() const {
+  http::HttpResponse response;
+  response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  response.body = deps_.telemetry->Render();
   return response;
 }
 

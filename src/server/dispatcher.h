@@ -13,6 +13,7 @@
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "common/random.h"
+#include "common/telemetry.h"
 #include "http/message.h"
 #include "pipeline/trail_sink.h"
 #include "protocol/codec.h"
@@ -35,6 +36,8 @@ struct DispatcherDeps {
   // before API routing; nullopt falls through. '_' cannot start an S3 bucket name.
   std::function<std::optional<http::HttpResponse>(const http::HttpRequest&)> links = {};
   const auth::KeyUsageRecorder* key_usage = nullptr;  // access keys' last use, when tracked
+  // Request counts and latencies, served with everything else registered at GET /metrics.
+  telemetry::Registry* telemetry = nullptr;
 };
 
 class Dispatcher final : public http::Handler {
@@ -62,12 +65,15 @@ class Dispatcher final : public http::Handler {
   void Audit(const http::HttpRequest& request, const std::string& request_id,
              const CallState& call);
   http::HttpResponse Health() const;
+  http::HttpResponse Metrics() const;
   const protocol::Codec& CodecFor(protocol::Protocol protocol) const;
 
   DispatcherDeps deps_;
   auth::SigningKeyCache key_cache_;
   auth::Verifier verifier_;
   std::unique_ptr<protocol::Codec> query_, json_, cbor_, rest_xml_;
+  telemetry::CounterFamily* requests_ = nullptr;
+  telemetry::HistogramFamily* latency_ = nullptr;
 };
 
 }  // namespace tw::server

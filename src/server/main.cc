@@ -46,6 +46,32 @@ int Serve(tw::server::Config config) {
   return 0;
 }
 
+// CLI11 reads config files for the top-level command only, so `serve --config FILE` is applied
+// here, after the command line and the environment: an option given by either keeps its value.
+// Keys are the options' long names; an unknown key, a section or a value CLI11 rejects is an error.
+std::string ApplyConfigFile(CLI::App& command, const std::string& path) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    return e.what();
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (!item.parents.empty()) return "sections are not supported ([" + item.parents.front() + "])";
+    if (item.name == "config") return "a config file cannot name another (config)";
+    CLI::Option* option = command.get_option_no_throw("--" + item.name);
+    if (option == nullptr) return "unknown option " + item.name;
+    if (option->count() > 0) continue;  // the command line or the environment said otherwise
+    try {
+      option->add_result(item.inputs);
+      option->run_callback();
+    } catch (const CLI::Error& e) {
+      return item.name + ": " + e.what();
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,10 +128,23 @@ int main(int argc, char** argv) {
                    "http://<listen address>)")
       ->envname("TRAILWATCH_PUBLIC_URL");
 
+  std::string config_file;
+  serve
+      ->add_option("--config", config_file,
+                   "read options from a TOML file (keys: the flags' long names without dashes)")
+      ->envname("TRAILWATCH_CONFIG")
+      ->check(CLI::ExistingFile);
+
   CLI::App* coverage = cli.add_subcommand("coverage", "print docs/coverage.md");
   CLI::App* version = cli.add_subcommand("version", "print the version");
 
   CLI11_PARSE(cli, argc, argv);
+  if (*serve && !config_file.empty()) {
+    if (std::string error = ApplyConfigFile(*serve, config_file); !error.empty()) {
+      std::cerr << "--config " << config_file << ": " << error << "\n";
+      return 2;
+    }
+  }
 
   auto logger = spdlog::stderr_color_mt("trailwatch");
   spdlog::set_default_logger(logger);
