@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "protocol/model.h"
 #include "server/authorizer.h"
+#include "server/cloudtrail_targets.h"
 #include "server/coverage.h"
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
@@ -60,6 +61,7 @@ Status WriteRootCredentialsFile(const std::filesystem::path& path, const std::st
 // The services that keep state. Each registers its operations in the ServiceSet constructor.
 struct ServiceSet::Services {
   Services(const ServiceDeps& deps, std::unique_ptr<services::cloudtrail::EventHistory> events,
+           std::unique_ptr<services::cloudtrail::TrailRegistry> trails,
            std::unique_ptr<services::sns::SnsService> sns_service,
            std::unique_ptr<services::cloudwatch::CloudWatchService> cloudwatch_service)
       : accounts(deps.database),
@@ -68,32 +70,58 @@ struct ServiceSet::Services {
         sts(iam_store, deps.account_id),
         event_history(std::move(events)),
         recorder(*event_history, deps.clock),
-        cloudtrail(*event_history, recorder, deps.account_id),
+        trail_registry(std::move(trails)),
+        signing_keys(deps.data_dir / "cloudtrail-keys"),
         s3(services::s3::S3Deps{deps.database, deps.data_dir}),
         logs_store(deps.database),
         logs(logs_store, deps.clock,
              deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
              [](const std::string& line) { spdlog::info("{}", line); }),
         sns(std::move(sns_service)),
-        cloudwatch(std::move(cloudwatch_service)) {}
+        cloudwatch(std::move(cloudwatch_service)) {
+    trail_targets = std::make_unique<CloudTrailTargets>(s3, logs, logs_store, iam_store, iam,
+                                                        deps.account_id, deps.clock);
+    deliverer = std::make_unique<services::cloudtrail::TrailDeliverer>(
+        *trail_registry, *trail_targets, signing_keys, deps.clock,
+        services::cloudtrail::DeliveryOptions{deps.trail_delivery_millis,
+                                              deps.trail_digest_millis});
+    recorder.SetListener(deliverer.get());
+    cloudtrail = std::make_unique<services::cloudtrail::CloudTrailService>(
+        *event_history, recorder, deps.account_id,
+        services::cloudtrail::TrailDeps{*trail_registry, *trail_targets, signing_keys, *deliverer});
+  }
+  // Stops CloudTrail's threads while everything they write to still exists: the recorder
+  // stores (and hands on) what is queued, then the deliverer writes its last files.
+  void StopCloudTrail() {
+    recorder.Shutdown();
+    deliverer->Shutdown();
+    recorder.SetListener(nullptr);
+  }
   store::AccountsRepository accounts;
   services::iam::SqliteIamStore iam_store;
   services::iam::IamService iam;
   services::sts::StsService sts;
   std::unique_ptr<services::cloudtrail::EventHistory> event_history;
   services::cloudtrail::TrailRecorder recorder;  // after event_history: drains into it on exit
-  services::cloudtrail::CloudTrailService cloudtrail;
+  std::unique_ptr<services::cloudtrail::TrailRegistry> trail_registry;
+  services::cloudtrail::SigningKeys signing_keys;
   services::s3::S3Service s3;
   services::logs::SqliteLogsStore logs_store;
   services::logs::LogsService logs;
   std::unique_ptr<services::sns::SnsService> sns;
   // Last: destroyed first, so its scheduler stops before SNS (its Notifier) goes.
   std::unique_ptr<services::cloudwatch::CloudWatchService> cloudwatch;
+  // Built in the constructor body over the services above; stopped by StopCloudTrail first.
+  std::unique_ptr<CloudTrailTargets> trail_targets;
+  std::unique_ptr<services::cloudtrail::TrailDeliverer> deliverer;
+  std::unique_ptr<services::cloudtrail::CloudTrailService> cloudtrail;
 };
 
 Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
   auto events = services::cloudtrail::EventHistory::Open(deps.data_dir);
   if (!events) return events.error();
+  auto trails = services::cloudtrail::TrailRegistry::Load((*events)->database());
+  if (!trails) return trails.error();
   services::sns::SnsOptions sns_options;
   sns_options.data_dir = deps.data_dir;
   sns_options.account_id = deps.account_id;
@@ -104,14 +132,15 @@ Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
   if (!sns) return sns.error();
   auto cloudwatch = std::make_unique<services::cloudwatch::CloudWatchService>(
       deps.database, deps.clock, &(*sns)->notifier());
-  return std::unique_ptr<ServiceSet>(new ServiceSet(std::make_unique<Services>(
-      deps, std::move(events).value(), std::move(sns).value(), std::move(cloudwatch))));
+  return std::unique_ptr<ServiceSet>(new ServiceSet(
+      std::make_unique<Services>(deps, std::move(events).value(), std::move(trails).value(),
+                                 std::move(sns).value(), std::move(cloudwatch))));
 }
 
 ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move(services)) {
   services_->sts.Register(operations_);
   services_->iam.Register(operations_);
-  services_->cloudtrail.Register(operations_);
+  services_->cloudtrail->Register(operations_);
   services_->s3.Register(operations_);
   services_->logs.Register(operations_);
   services_->sns->Register(operations_);
@@ -163,7 +192,7 @@ std::unique_ptr<Authorizer> ServiceSet::MakePolicyAuthorizer(std::string account
                                                   services_->s3, std::move(account_id), clock);
 }
 
-ServiceSet::~ServiceSet() = default;
+ServiceSet::~ServiceSet() { services_->StopCloudTrail(); }
 
 Result<std::string> CoverageReport() {
   std::error_code ec;
@@ -284,6 +313,8 @@ Status App::Start(std::string& notices) {
   deps.smtp_password = m.config.smtp_password;
   deps.smtp_from = m.config.smtp_from;
   // Links in messages name this server; with port 0 the port is known only once listening.
+  deps.trail_delivery_millis = std::int64_t{m.config.trail_delivery_seconds} * 1000;
+  deps.trail_digest_millis = std::int64_t{m.config.trail_digest_seconds} * 1000;
   deps.public_url = [&m]() {
     if (!m.config.public_url.empty()) return m.config.public_url;
     std::string host = m.config.host == "0.0.0.0" || m.config.host.empty() ? "127.0.0.1"
@@ -296,10 +327,11 @@ Status App::Start(std::string& notices) {
   if (!services) return services.error();
   m.services = std::move(services).value();
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
-  m.dispatcher = std::make_unique<Dispatcher>(DispatcherDeps{
-      protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials, *m.authorizer,
-      m.clock, m.random, m.config.account_id, &m.services->trail_sink(), m.services->link_handler(),
-      m.credentials.get(), &m.telemetry});
+  m.dispatcher = std::make_unique<Dispatcher>(
+      DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
+                     *m.authorizer, m.clock, m.random, m.config.account_id,
+                     m.config.cloudtrail_recording ? &m.services->trail_sink() : nullptr,
+                     m.services->link_handler(), m.credentials.get(), &m.telemetry});
 
   http::ServerOptions options;
   options.host = m.config.host;

@@ -50,6 +50,9 @@ struct ServiceDeps {
   // The URL subscribers reach this server at, for SNS's links (SubscribeURL, unsubscribe,
   // SigningCertURL); asked each time a link is written. Null: http://127.0.0.1:4566.
   std::function<std::string()> public_url = {};
+  // CloudTrail trail delivery periods (S3 log files, signed digests).
+  std::int64_t trail_delivery_millis = 60'000;
+  std::int64_t trail_digest_millis = 3'600'000;
 };
 
 // A plain GET the dispatcher hands to a service before API routing (SNS's confirmation and

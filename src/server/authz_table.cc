@@ -69,17 +69,33 @@ std::vector<AuthzCheck> DescribeSts(std::string_view operation, const AuthzInput
   return {std::move(check)};
 }
 
-// CloudTrail LookupEvents has no resource-level permissions.
+// CloudTrail: trail operations name the trail (Name, TrailName, or the ResourceId(List) of the
+// tag operations); LookupEvents, ListTrails, DescribeTrails and ListPublicKeys have no
+// resource-level permissions.
 std::vector<AuthzCheck> DescribeCloudTrail(std::string_view operation, const AuthzInput& in) {
+  const std::string action = "cloudtrail:" + std::string(operation);
+  auto trail_arn = [&](const std::string& name) {
+    return name.starts_with("arn:") ? name
+                                    : "arn:aws:cloudtrail:" + std::string(in.region) + ":" +
+                                          std::string(in.account_id) + ":trail/" + name;
+  };
+  if (operation == "ListTags") {
+    std::vector<AuthzCheck> checks;
+    const protocol::Value* ids = in.input.is_object() ? in.input.Find("ResourceIdList") : nullptr;
+    if (ids && ids->is_list()) {
+      for (const auto& id : ids->as_list()) {
+        if (id.is_string()) checks.push_back(Check(action, trail_arn(id.as_string())));
+      }
+    }
+    if (checks.empty()) checks.push_back(Check(action, "*"));
+    return checks;
+  }
   std::string name = InputString(in.input, "Name");
   if (name.empty()) name = InputString(in.input, "TrailName");
+  if (name.empty()) name = InputString(in.input, "ResourceId");
   std::string resource = "*";
-  if (!name.empty() && operation != "LookupEvents") {
-    resource = name.starts_with("arn:") ? name
-                                        : "arn:aws:cloudtrail:" + std::string(in.region) + ":" +
-                                              std::string(in.account_id) + ":trail/" + name;
-  }
-  return {Check("cloudtrail:" + std::string(operation), resource)};
+  if (!name.empty() && operation != "LookupEvents") resource = trail_arn(name);
+  return {Check(action, resource)};
 }
 
 // CloudWatch: only the alarm operations have resource-level permissions (alarm ARNs);
@@ -150,7 +166,8 @@ const ServiceAuthz& CloudTrailAuthz() {
       "cloudtrail",
       {"LookupEvents", "CreateTrail", "DeleteTrail", "DescribeTrails", "GetTrail", "GetTrailStatus",
        "StartLogging", "StopLogging", "UpdateTrail", "ListTrails", "PutEventSelectors",
-       "GetEventSelectors"},
+       "GetEventSelectors", "PutInsightSelectors", "GetInsightSelectors", "AddTags", "RemoveTags",
+       "ListTags", "ListPublicKeys"},
       false,
       &DescribeCloudTrail};
   return kTable;

@@ -32,6 +32,13 @@ struct Config {
   std::string smtp_from = "AWS Notifications <no-reply@sns.amazonaws.com>";
   // The URL subscribers reach this server at (SNS links); empty: http://<listen address>.
   std::string public_url;
+  // CloudTrail: how often trails write their buffered records to S3 (--trail-delivery-seconds)
+  // and their signed digests (--trail-digest-seconds).
+  std::uint32_t trail_delivery_seconds = 60;
+  std::uint32_t trail_digest_seconds = 3600;
+  // Testing only (hidden flag --no-cloudtrail-recording): the dispatcher records nothing, so a
+  // benchmark can measure the request path without the recorder.
+  bool cloudtrail_recording = true;
 };
 
 // "127.0.0.1:4566", "[::1]:4566", ":4566" (loopback) → host and port; false when malformed.

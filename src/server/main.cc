@@ -134,6 +134,21 @@ int main(int argc, char** argv) {
                    "read options from a TOML file (keys: the flags' long names without dashes)")
       ->envname("TRAILWATCH_CONFIG")
       ->check(CLI::ExistingFile);
+  serve
+      ->add_option("--trail-delivery-seconds", config.trail_delivery_seconds,
+                   "how often trails deliver their log files to S3")
+      ->envname("TRAILWATCH_TRAIL_DELIVERY_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve
+      ->add_option("--trail-digest-seconds", config.trail_digest_seconds,
+                   "how often trails with log file validation deliver signed digest files")
+      ->envname("TRAILWATCH_TRAIL_DIGEST_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  bool no_recording = false;
+  // Hidden (empty group): benchmarks compare the request path with and without recording.
+  serve->add_flag("--no-cloudtrail-recording", no_recording, "")->group("");
 
   CLI::App* coverage = cli.add_subcommand("coverage", "print docs/coverage.md");
   CLI::App* version = cli.add_subcommand("version", "print the version");
@@ -150,6 +165,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 
+  config.cloudtrail_recording = !no_recording;
   if (*version) {
     std::cout << "trailwatch 0.1.0\n";
     return 0;

@@ -242,6 +242,15 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   event.resources = Resources(call);
   const bool data_event = IsDataEvent(call);
   event.event_category = data_event ? "Data" : "Management";
+  // Object-level events name the object too (data event selectors match its ARN).
+  if (data_event && call.input && call.input->is_structure()) {
+    std::string_view bucket = call.input->GetString("Bucket");
+    std::string_view key = call.input->GetString("Key");
+    if (!bucket.empty() && !key.empty()) {
+      event.resources.insert(event.resources.begin(),
+                             {"AWS::S3::Object", std::string(bucket) + "/" + std::string(key)});
+    }
+  }
   if (call.error) event.error_code = call.error->code;
   const bool global =
       call.service && (call.service->name() == "iam" || call.service->name() == "sts");

@@ -62,6 +62,9 @@ class EventHistory {
   // Deletes events older than `cutoff_millis`; returns how many.
   Result<std::int64_t> PurgeBefore(std::int64_t cutoff_millis);
 
+  // cloudtrail.db, which the trail registry shares.
+  store::Database& database() { return *db_; }
+
  private:
   explicit EventHistory(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
   std::unique_ptr<store::Database> db_;

@@ -52,6 +52,30 @@ std::optional<std::pair<std::int64_t, std::int64_t>> DecodeToken(std::string_vie
 void CloudTrailService::Register(OperationTable& table) {
   table.Add("cloudtrail", "LookupEvents",
             [this](RequestContext& c, const Value& in) { return LookupEvents(c, in); });
+  if (!trails_) return;
+  using Handler = Result<Value> (CloudTrailService::*)(RequestContext&, const Value&);
+  auto add = [&](const char* name, Handler handler) {
+    table.Add("cloudtrail", name, [this, handler](RequestContext& c, const Value& in) {
+      return (this->*handler)(c, in);
+    });
+  };
+  add("CreateTrail", &CloudTrailService::CreateTrail);
+  add("UpdateTrail", &CloudTrailService::UpdateTrail);
+  add("DeleteTrail", &CloudTrailService::DeleteTrail);
+  add("GetTrail", &CloudTrailService::GetTrail);
+  add("DescribeTrails", &CloudTrailService::DescribeTrails);
+  add("ListTrails", &CloudTrailService::ListTrails);
+  add("GetTrailStatus", &CloudTrailService::GetTrailStatus);
+  add("StartLogging", &CloudTrailService::StartLogging);
+  add("StopLogging", &CloudTrailService::StopLogging);
+  add("PutEventSelectors", &CloudTrailService::PutEventSelectors);
+  add("GetEventSelectors", &CloudTrailService::GetEventSelectors);
+  add("PutInsightSelectors", &CloudTrailService::PutInsightSelectors);
+  add("GetInsightSelectors", &CloudTrailService::GetInsightSelectors);
+  add("AddTags", &CloudTrailService::AddTags);
+  add("RemoveTags", &CloudTrailService::RemoveTags);
+  add("ListTags", &CloudTrailService::ListTags);
+  add("ListPublicKeys", &CloudTrailService::ListPublicKeys);
 }
 
 Result<Value> CloudTrailService::LookupEvents(RequestContext& context, const Value& input) {

@@ -16,17 +16,30 @@ constexpr std::int64_t kPurgeEveryMillis = 3600 * 1000;
 TrailRecorder::TrailRecorder(EventHistory& history, const Clock& clock, std::size_t capacity)
     : history_(history), clock_(clock), capacity_(capacity), writer_([this] { Run(); }) {}
 
-TrailRecorder::~TrailRecorder() {
+TrailRecorder::~TrailRecorder() { Shutdown(); }
+
+void TrailRecorder::Shutdown() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   work_cv_.notify_all();
-  writer_.join();
+  space_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
 void TrailRecorder::Record(pipeline::TrailEvent event) {
   std::unique_lock lock(mu_);
+  if (writer_done_) {
+    // After shutdown (a request finishing late): store it directly rather than lose it.
+    lock.unlock();
+    std::vector<pipeline::TrailEvent> one;
+    one.push_back(std::move(event));
+    if (Status st = history_.Append(one); !st) {
+      spdlog::error("cloudtrail: storing a late event failed: {}", st.error().message);
+    }
+    return;
+  }
   space_cv_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
   queue_.push_back(std::move(event));
   ++enqueued_;
@@ -47,7 +60,10 @@ void TrailRecorder::Run() {
   std::unique_lock lock(mu_);
   while (true) {
     work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-    if (queue_.empty() && stopping_) break;
+    if (queue_.empty() && stopping_) {
+      writer_done_ = true;
+      break;
+    }
     while (!queue_.empty() && batch.size() < kBatch) {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
@@ -65,6 +81,8 @@ void TrailRecorder::Run() {
     if (!stored) {
       spdlog::critical("cloudtrail: {} events could not be stored and are lost", batch.size());
     }
+    const std::size_t count = batch.size();
+    if (StoredEventsListener* listener = listener_.load()) listener->OnStored(batch);
     const std::int64_t now = EpochMillis(clock_.Now());
     if (now - last_purge >= kPurgeEveryMillis) {
       last_purge = now;
@@ -73,7 +91,7 @@ void TrailRecorder::Run() {
       }
     }
     lock.lock();
-    stored_ += batch.size();
+    stored_ += count;
     batch.clear();
     stored_cv_.notify_all();
   }

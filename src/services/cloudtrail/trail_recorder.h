@@ -2,21 +2,32 @@
 // TrailRecorder: the TrailSink the dispatcher records every API call into. Record() only queues
 // (it waits only when the bounded queue is full, which is back-pressure, never a drop); a writer
 // thread stores queued events in the event history in batches, one transaction each, and purges
-// events past the 90-day retention once an hour. The destructor stores everything still queued.
-// Thread-safe.
+// events past the 90-day retention once an hour. Each stored batch is then handed to the
+// listener (the trail deliverer), on the writer thread. Shutdown (and the destructor) stores
+// everything still queued. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/clock.h"
 #include "pipeline/trail_sink.h"
 #include "services/cloudtrail/event_history.h"
 
 namespace tw::services::cloudtrail {
+
+// Receives every batch once it is stored. Called on the recorder's writer thread: it must only
+// queue, and may move the events out of `batch`.
+class StoredEventsListener {
+ public:
+  virtual ~StoredEventsListener() = default;
+  virtual void OnStored(std::vector<pipeline::TrailEvent>& batch) = 0;
+};
 
 class TrailRecorder final : public pipeline::TrailSink {
  public:
@@ -28,6 +39,10 @@ class TrailRecorder final : public pipeline::TrailSink {
   void Record(pipeline::TrailEvent event) override;
   // Returns once every event recorded before the call is stored (LookupEvents reads its writes).
   void Flush();
+  // Stores everything queued and stops the writer; Record after this stores synchronously.
+  void Shutdown();
+  // Set once, before events flow or while they do; null detaches.
+  void SetListener(StoredEventsListener* listener) { listener_.store(listener); }
 
  private:
   void Run();
@@ -43,6 +58,8 @@ class TrailRecorder final : public pipeline::TrailSink {
   std::uint64_t enqueued_ = 0;              // GUARDED_BY(mu_)
   std::uint64_t stored_ = 0;                // GUARDED_BY(mu_)
   bool stopping_ = false;                   // GUARDED_BY(mu_)
+  bool writer_done_ = false;                // GUARDED_BY(mu_)
+  std::atomic<StoredEventsListener*> listener_{nullptr};
   std::thread writer_;
 };
 

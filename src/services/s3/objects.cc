@@ -219,6 +219,35 @@ Result<Value> S3Service::PutObject(RequestContext& context, const Value& input) 
   return out;
 }
 
+Status S3Service::StoreObject(const std::string& bucket, const std::string& key,
+                              std::string_view body, const std::string& content_type,
+                              const std::map<std::string, std::string>& metadata,
+                              std::int64_t now_millis, RandomSource& random) {
+  if (key.size() > static_cast<std::size_t>(kMaxKeyBytes)) return KeyTooLong(key.size());
+  auto info = blobs_.Write(body, random);
+  if (!info) return std::move(info).error();
+  Value input = Value::MakeStructure();
+  Value meta = Value::MakeMap();
+  for (const auto& [name, value] : metadata) meta.Set(name, value);
+  input.Set("Metadata", std::move(meta));
+  ObjectRecord record;
+  record.bucket = bucket;
+  record.key = key;
+  record.blob_id = info->id;
+  record.size = static_cast<std::int64_t>(info->size);
+  record.etag = HexEncode(info->md5);
+  record.content_type = content_type.empty() ? std::string(kDefaultContentType) : content_type;
+  record.last_modified = WholeSeconds(now_millis);
+  record.headers = StoredHeadersFrom(input);
+  record.canned_acl = "bucket-owner-full-control";
+  auto outcome = store_.PutObject(record);
+  if (!outcome || !outcome->found) blobs_.Remove(info->id);
+  if (!outcome) return std::move(outcome).error();
+  if (!outcome->found) return NoSuchBucket(bucket);
+  RemoveBlobs(outcome->unreferenced_blobs);
+  return {};
+}
+
 Result<Value> S3Service::GetObject(RequestContext& context, const Value& input) {
   return GetOrHeadObject(context, input, /*with_body=*/true);
 }

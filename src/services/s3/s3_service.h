@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,14 @@ class S3Service {
 
   // The seam for bucket-policy evaluation; nullopt when the bucket does not exist.
   Result<std::optional<BucketPolicyInfo>> BucketPolicy(std::string_view bucket);
+
+  // An object written by an AWS service on its own behalf (CloudTrail log and digest files): no
+  // caller, so no ownership check; the service has checked the bucket policy. `metadata` are
+  // user metadata names (x-amz-meta-<name>). NoSuchBucket when the bucket is gone.
+  Status StoreObject(const std::string& bucket, const std::string& key, std::string_view body,
+                     const std::string& content_type,
+                     const std::map<std::string, std::string>& metadata, std::int64_t now_millis,
+                     RandomSource& random);
 
   // buckets.cc
   Result<protocol::Value> CreateBucket(RequestContext& context, const protocol::Value& input);

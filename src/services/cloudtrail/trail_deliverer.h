@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// TrailDeliverer: takes the events the TrailRecorder has stored and delivers them to every trail
+// that selects them, on its own thread so delivery never slows a request:
+//   * CloudWatch Logs: at once, one log event per record in <account>_CloudTrail_<region> of the
+//     trail's group, checked against the trail's role (trust and permissions) first;
+//   * S3: records are buffered per (trail, Region) and written every `delivery_millis` as one
+//     gzip {"Records":[...]} file, as cloudtrail.amazonaws.com (the bucket policy is checked; a
+//     denial is the trail's LatestDeliveryError and the records wait for the next round);
+//   * digests (EnableLogFileValidation): every `digest_millis` per Region, listing the files
+//     delivered since the previous digest with their SHA-256, chained to the previous digest and
+//     signed with the home Region's key (SigningKeys).
+// Shutdown (and the destructor) delivers everything still buffered, then a digest for the files
+// not yet in one. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "services/cloudtrail/log_files.h"
+#include "services/cloudtrail/signing_keys.h"
+#include "services/cloudtrail/trail_recorder.h"
+#include "services/cloudtrail/trail_registry.h"
+#include "services/cloudtrail/trail_targets.h"
+
+namespace tw::services::cloudtrail {
+
+struct DeliveryOptions {
+  std::int64_t delivery_millis = 60'000;
+  std::int64_t digest_millis = 3'600'000;
+  std::size_t max_queued_events = 262'144;  // back-pressure on the recorder beyond this
+};
+
+class TrailDeliverer final : public StoredEventsListener {
+ public:
+  TrailDeliverer(TrailRegistry& registry, TrailTargets& targets, SigningKeys& keys,
+                 const Clock& clock, DeliveryOptions options);
+  ~TrailDeliverer() override;
+  TrailDeliverer(const TrailDeliverer&) = delete;
+  TrailDeliverer& operator=(const TrailDeliverer&) = delete;
+
+  void OnStored(std::vector<pipeline::TrailEvent>& batch) override;
+
+  // Routes everything queued, writes every buffered file and (with `digests`) the digests due
+  // for files not yet in one; returns when done.
+  void Flush(bool digests);
+  // Flush(true) and stop the thread. Idempotent.
+  void Shutdown();
+
+ private:
+  struct Pending {
+    std::vector<std::string> records;
+    std::int64_t oldest = 0;
+    std::int64_t newest = 0;
+  };
+  using RegionKey = std::pair<std::string, std::string>;  // (trail key, region)
+
+  void Run();
+  void Route(std::vector<pipeline::TrailEvent>& events);
+  void DeliverFiles(std::int64_t now);
+  void DeliverDigests(std::int64_t now, bool only_with_files);
+  void DeliverToLogs(const Trail& trail, const std::string& region,
+                     std::vector<LogEventOut>& events);
+  std::string RandomSuffix();
+
+  TrailRegistry& registry_;
+  TrailTargets& targets_;
+  SigningKeys& keys_;
+  const Clock& clock_;
+  const DeliveryOptions options_;
+  SecureRandom random_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable space_cv_;
+  std::condition_variable done_cv_;
+  std::deque<std::vector<pipeline::TrailEvent>> queue_;  // GUARDED_BY(mu_)
+  std::size_t queued_events_ = 0;                        // GUARDED_BY(mu_)
+  std::uint64_t flush_requested_ = 0;                    // GUARDED_BY(mu_)
+  std::uint64_t flush_done_ = 0;                         // GUARDED_BY(mu_)
+  bool flush_digests_ = false;                           // GUARDED_BY(mu_)
+  bool stopping_ = false;                                // GUARDED_BY(mu_)
+  bool stopped_ = false;                                 // GUARDED_BY(mu_)
+
+  // Owned by the delivery thread.
+  std::map<RegionKey, Pending> pending_;
+  std::map<RegionKey, std::vector<DigestLogFile>> undigested_;
+  std::set<std::string> streams_ready_;  // trail key + group + stream known to exist
+  std::int64_t next_delivery_ = 0;
+  std::int64_t next_digest_ = 0;
+
+  std::thread worker_;
+};
+
+}  // namespace tw::services::cloudtrail
