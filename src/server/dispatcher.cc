@@ -140,6 +140,7 @@ void Dispatcher::Audit(const http::HttpRequest& request, const std::string& requ
   record.region = call.region;
   record.source_ip = request.remote_ip;
   record.user_agent = std::string(request.headers.Get("User-Agent"));
+  record.host = std::string(request.headers.Get("Host"));
   record.request_id = request_id;
   record.event_id = deps_.random.Uuid();
   record.event_time_millis = EpochMillis(deps_.clock.Now());

@@ -86,6 +86,84 @@ json::value RenderElements(const Value* value, const Shape* shape) {
   return rendered;
 }
 
+// Renders a structure with the member names as they are on the wire (S3's XML element names).
+json::value RenderWireStructure(const Value& value, const Shape* shape) {
+  json::object out;
+  for (const auto& [name, item] : value.entries()) {
+    const Member* member = shape ? shape->FindMember(name) : nullptr;
+    if ((member && IsSensitive(*member)) || item.is_blob()) continue;
+    const Shape* item_shape = member ? member->shape : nullptr;
+    std::string key = member && !member->location_name.empty() ? member->location_name : name;
+    out[key] =
+        item.is_structure() ? RenderWireStructure(item, item_shape) : Render(item, item_shape);
+  }
+  return out;
+}
+
+// S3 records parameters as the request carried them, not as the SDK names them: bucketName and
+// key from the path, query parameters under their own names (a subresource such as ?policy or ?acl
+// as an empty string), the Host header, x-amz-acl, body structures under their XML element names
+// with S3's namespace, and PutBucketPolicy's document as parsed JSON (bucketPolicy).
+json::value S3RequestParameters(const ApiCall& call) {
+  const Shape* shape = call.operation ? call.operation->input : nullptr;
+  json::object out;
+  if (call.operation) {
+    std::string_view uri = call.operation->request_uri;
+    if (auto q = uri.find('?'); q != std::string_view::npos) {
+      std::string_view query = uri.substr(q + 1);
+      while (!query.empty()) {
+        std::string_view part = query.substr(0, query.find('&'));
+        query.remove_prefix(std::min(query.size(), part.size() + 1));
+        auto eq = part.find('=');
+        if (eq == std::string_view::npos) {
+          out[part] = "";
+        } else if (part.substr(0, eq) != "x-id") {
+          out[part.substr(0, eq)] = part.substr(eq + 1);
+        }
+      }
+    }
+  }
+  if (call.input && call.input->is_structure()) {
+    for (const auto& [name, item] : call.input->entries()) {
+      const Member* member = shape ? shape->FindMember(name) : nullptr;
+      if (!member || IsSensitive(*member) || item.is_blob()) continue;
+      const std::string& wire = member->location_name.empty() ? name : member->location_name;
+      switch (member->location) {
+        case protocol::Location::kUri:
+          out[name == "Bucket" ? "bucketName"
+              : name == "Key"  ? "key"
+                               : wire] = Render(item, member->shape);
+          break;
+        case protocol::Location::kQueryString:
+          out[wire] = Render(item, member->shape);
+          break;
+        case protocol::Location::kHeader:
+          if (wire == "x-amz-acl" || wire == "x-amz-copy-source" ||
+              wire == "x-amz-server-side-encryption" || wire == "x-amz-storage-class") {
+            out[wire] = Render(item, member->shape);
+          }
+          break;
+        case protocol::Location::kBody:
+          if (name == "Policy" && item.is_string()) {
+            boost::system::error_code ec;
+            json::value policy = json::parse(item.as_string(), ec);
+            out["bucketPolicy"] = ec ? json::value(json::string(item.as_string())) : policy;
+          } else if (item.is_structure()) {
+            json::value body = RenderWireStructure(item, member->shape);
+            body.as_object()["xmlns"] = "http://s3.amazonaws.com/doc/2006-03-01/";
+            out[wire] = std::move(body);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  if (!call.host.empty()) out["Host"] = call.host;
+  if (out.empty()) return nullptr;
+  return out;
+}
+
 std::string EventSource(const protocol::ServiceModel& service) {
   return service.endpoint_prefix() + ".amazonaws.com";
 }
@@ -272,8 +350,13 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   }
   const Shape* input_shape = call.operation ? call.operation->input : nullptr;
   const Shape* output_shape = call.operation ? call.operation->output : nullptr;
-  record["requestParameters"] = RenderElements(call.input, input_shape);
-  record["responseElements"] = (call.error || event.read_only)
+  const bool s3 = call.service && call.service->name() == "s3";
+  record["requestParameters"] =
+      s3 ? S3RequestParameters(call) : RenderElements(call.input, input_shape);
+  // S3 answers most calls with headers or an empty body, recorded as null; CreateMultipartUpload
+  // is the exception whose ids a reader needs.
+  const bool s3_response = s3 && call.operation_name == "CreateMultipartUpload";
+  record["responseElements"] = (call.error || event.read_only || (s3 && !s3_response))
                                    ? json::value(nullptr)
                                    : RenderElements(call.output, output_shape);
   record["requestID"] = call.request_id;

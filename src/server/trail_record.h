@@ -29,6 +29,7 @@ struct ApiCall {
   std::string region;  // the signing region; IAM and STS calls are recorded in us-east-1
   std::string source_ip;
   std::string user_agent;
+  std::string host;  // the Host header; S3 records it among the request parameters
   std::string request_id;
   std::string event_id;
   std::int64_t event_time_millis = 0;

@@ -17,6 +17,7 @@ Usage: tests/bench/alarm_latency.py [--binary build/trailwatch] [--runs 20]
 Needs Debian's python3-boto3 and python3-aiosmtpd (scripts/setup.sh installs both).
 """
 import argparse
+import email
 import json
 import os
 import queue
@@ -57,7 +58,10 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         accepted = time.monotonic()
-        self.mails.put((accepted, envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        message = email.message_from_bytes(envelope.content)
+        part = next((p for p in message.walk() if p.get_content_type() == "text/plain"), message)
+        body = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+        self.mails.put((accepted, envelope.rcpt_tos, f"Subject: {message['Subject']}\n\n{body}"))
         return "250 Message accepted for delivery"
 
     def wait_for(self, predicate, timeout=30):
@@ -68,7 +72,10 @@ class Sink:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError("no matching email within %ss" % timeout)
-                item = self.mails.get(timeout=remaining)
+                try:
+                    item = self.mails.get(timeout=remaining)
+                except queue.Empty:
+                    continue
                 if predicate(item[2]):
                     return item
                 skipped.append(item)
@@ -134,12 +141,11 @@ def set_up_chain(endpoint, sink):
 
     topic = sns.create_topic(Name="latency-alarms")["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="watcher@example.com")
-    _, _, confirmation = sink.wait_for(lambda body: "SubscribeURL" in body or
-                                       "ConfirmSubscription" in body)
-    url = re.search(r"(https?://\S+ConfirmSubscription\S+)", confirmation.replace("=\n", ""))
+    _, _, confirmation = sink.wait_for(lambda body: "Confirm subscription" in body)
+    url = re.search(r"Confirm subscription\s+->\s+(\S+)", confirmation)
     if not url:
         raise RuntimeError("no confirmation link in:\n" + confirmation)
-    urllib.request.urlopen(url.group(1).replace("&amp;", "&"), timeout=10).read()
+    urllib.request.urlopen(url.group(1), timeout=10).read()
     return key, topic
 
 
@@ -155,7 +161,12 @@ def run_once(endpoint, sink, watched, topic, i):
         AlarmActions=[topic])
     started = time.monotonic()
     watched.create_bucket(Bucket=bucket)
-    accepted, _, _ = sink.wait_for(lambda body: f'"{alarm}"' in body or alarm in body)
+    try:
+        accepted, _, _ = sink.wait_for(lambda body: f'"{alarm}"' in body)
+    except TimeoutError:
+        state = cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+        raise RuntimeError(f"no email for {alarm}; it is {state['StateValue']}: "
+                           f"{state['StateReason']}") from None
     return accepted - started
 
 
@@ -169,9 +180,9 @@ def main():
     data = tempfile.mkdtemp(prefix="tw-latency-")
     port = free_port()
     proc = subprocess.Popen([args.binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir",
-                             data, "--log-level", "warn", "--smtp-url",
+                             data, "--log-level", os.environ.get("TW_LATENCY_LOG_LEVEL", "warn"), "--smtp-url",
                              f"smtp://127.0.0.1:{sink.port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=open(os.environ.get("TW_LATENCY_LOG", os.devnull), "w"))
     endpoint = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):

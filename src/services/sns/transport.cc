@@ -47,17 +47,43 @@ std::string HeaderText(std::string_view s) {
   return "=?UTF-8?B?" + Base64Encode(s) + "?=";
 }
 
-// Lines end in CRLF on the wire (RFC 5321 §2.3.8).
-std::string Crlf(std::string_view text) {
+}  // namespace
+
+std::string QuotedPrintable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  std::size_t line_length = 0;
+  // Appends one encoded unit, breaking the line softly first so no line exceeds 76 characters.
+  auto put = [&](std::string_view unit) {
+    if (line_length + unit.size() > 75) {
+      out += "=\r\n";
+      line_length = 0;
+    }
+    out += unit;
+    line_length += unit.size();
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      out += "\r\n";  // a hard line break stays one
+      line_length = 0;
+      continue;
+    }
+    const bool at_line_end = i + 1 == text.size() || text[i + 1] == '\n' || text[i + 1] == '\r';
+    const bool literal =
+        (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_line_end);
+    if (literal) {
+      const char one[1] = {static_cast<char>(c)};
+      put(std::string_view(one, 1));
+    } else {
+      const char escaped[3] = {'=', kHex[c >> 4], kHex[c & 15]};
+      put(std::string_view(escaped, 3));
+    }
   }
   return out;
 }
-
-}  // namespace
 
 std::string AddressOf(const std::string& mailbox) {
   auto open = mailbox.rfind('<');
@@ -83,8 +109,10 @@ std::string RenderEmail(const OutgoingEmail& email, const std::string& from,
                         "\r\nDate: " + FormatHttpDate(epoch_millis) + "\r\nMessage-ID: <" +
                         email.message_id + "@" + domain +
                         ">\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-                        "Content-Transfer-Encoding: 8bit\r\n\r\n";
-  return headers + Crlf(email.body);
+                        "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  // Quoted-printable keeps every line within SMTP's 998-character limit (an alarm's JSON message
+  // is one long line) and the body 7-bit clean for relays without 8BITMIME.
+  return headers + QuotedPrintable(email.body);
 }
 
 CurlTransport::CurlTransport(SmtpSettings smtp, std::filesystem::path outbox, const Clock& clock)

@@ -160,6 +160,52 @@ TEST(TrailRecordTest, S3ObjectCallsAreDataEvents) {
   EXPECT_TRUE(r.contains("resources"));
 }
 
+// As in the real records of ../shared/data/cloudtrail: bucketName (not the SDK's Bucket), Host,
+// the subresource as an empty string, body structures under their XML names with S3's namespace,
+// the bucket policy as JSON, and no response elements.
+TEST(TrailRecordTest, S3ParametersAreRecordedAsTheRequestCarriedThem) {
+  auth::Principal alice = Alice();
+  ApiCall create = Call("s3", "CreateBucket", &alice);
+  create.host = "127.0.0.1:4566";
+  Value input = Value::MakeStructure();
+  input.Set("Bucket", "reports");
+  Value configuration = Value::MakeStructure();
+  configuration.Set("LocationConstraint", "eu-west-1");
+  input.Set("CreateBucketConfiguration", std::move(configuration));
+  Value output = Value::MakeStructure();
+  output.Set("Location", "/reports");
+  create.input = &input;
+  create.output = &output;
+  json::object r = Parse(BuildTrailEvent(create));
+  json::object params = r["requestParameters"].as_object();
+  EXPECT_EQ(params["bucketName"], "reports");
+  EXPECT_EQ(params["Host"], "127.0.0.1:4566");
+  EXPECT_FALSE(params.contains("bucket"));
+  EXPECT_EQ(params["CreateBucketConfiguration"].as_object()["LocationConstraint"], "eu-west-1");
+  EXPECT_EQ(params["CreateBucketConfiguration"].as_object()["xmlns"],
+            "http://s3.amazonaws.com/doc/2006-03-01/");
+  EXPECT_TRUE(r["responseElements"].is_null());
+
+  ApiCall put_policy = Call("s3", "PutBucketPolicy", &alice);
+  Value policy_input = Value::MakeStructure();
+  policy_input.Set("Bucket", "reports");
+  policy_input.Set("Policy", R"({"Version":"2012-10-17","Statement":[]})");
+  put_policy.input = &policy_input;
+  json::object p = Parse(BuildTrailEvent(put_policy))["requestParameters"].as_object();
+  EXPECT_EQ(p["bucketName"], "reports");
+  EXPECT_EQ(p["policy"], "");
+  EXPECT_EQ(p["bucketPolicy"].as_object()["Version"], "2012-10-17");
+
+  ApiCall get_object = Call("s3", "GetObject", &alice);
+  Value get_input = Value::MakeStructure();
+  get_input.Set("Bucket", "reports");
+  get_input.Set("Key", "2026/a.txt");
+  get_object.input = &get_input;
+  json::object g = Parse(BuildTrailEvent(get_object))["requestParameters"].as_object();
+  EXPECT_EQ(g["key"], "2026/a.txt");
+  EXPECT_FALSE(g.contains("x-id"));
+}
+
 TEST(TrailRecordTest, ReadOnlyFollowsTheOperationVerb) {
   EXPECT_TRUE(IsReadOnlyOperation("GetUser"));
   EXPECT_TRUE(IsReadOnlyOperation("ListUsers"));

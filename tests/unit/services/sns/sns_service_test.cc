@@ -474,12 +474,44 @@ TEST_F(SnsServiceTest, SigningCertificateIsServedAndStable) {
 namespace tw::services::sns {
 namespace {
 
+// Long lines (an alarm's JSON message is one) are folded with soft breaks; '=', non-ASCII bytes and
+// trailing blanks are escaped; decoding gives the text back.
+TEST(RenderEmailTest, QuotedPrintableKeepsLinesShortAndRoundTrips) {
+  std::string long_line(300, 'x');
+  long_line += "=ü end ";
+  std::string encoded = QuotedPrintable("{\"a\":1}\n" + long_line + "\nlast");
+  std::size_t start = 0;
+  while (start < encoded.size()) {
+    std::size_t end = encoded.find("\r\n", start);
+    if (end == std::string::npos) end = encoded.size();
+    EXPECT_LE(end - start, 76u);
+    start = end + 2;
+  }
+  EXPECT_NE(encoded.find("=3D=C3=BC end=20\r\nlast"), std::string::npos);
+  std::string decoded;
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '=' && encoded.compare(i, 3, "=\r\n") == 0) {
+      i += 2;
+    } else if (encoded[i] == '=') {
+      decoded += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else if (encoded.compare(i, 2, "\r\n") == 0) {
+      decoded += '\n';
+      ++i;
+    } else {
+      decoded += encoded[i];
+    }
+  }
+  EXPECT_EQ(decoded, "{\"a\":1}\n" + long_line + "\nlast");
+}
+
 TEST(RenderEmailTest, HeadersCrlfAndDisplayName) {
   OutgoingEmail email{"ops@example.com", "ALARM: \"cpu\"", "line1\nline2\n", "id-1", "Ops Team"};
   std::string text =
       RenderEmail(email, "AWS Notifications <no-reply@sns.amazonaws.com>", 1'440'938'160'000);
   EXPECT_NE(text.find("From: \"Ops Team\" <no-reply@sns.amazonaws.com>\r\n"), std::string::npos);
   EXPECT_NE(text.find("Subject: ALARM: \"cpu\"\r\n"), std::string::npos);
+  EXPECT_NE(text.find("Content-Transfer-Encoding: quoted-printable\r\n"), std::string::npos);
   EXPECT_NE(text.find("\r\n\r\nline1\r\nline2\r\n"), std::string::npos);
   email.sender_name.clear();
   email.subject = "Überlast";
