@@ -71,9 +71,11 @@ struct ServiceSet::Services {
         cloudtrail(*event_history, recorder, deps.account_id),
         s3(services::s3::S3Deps{deps.database, deps.data_dir}),
         logs_store(deps.database),
-        logs(logs_store, deps.clock,
-             deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
-             [](const std::string& line) { spdlog::info("{}", line); }),
+        logs(
+            logs_store, deps.clock,
+            deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
+            [](const std::string& line) { spdlog::info("{}", line); },
+            [](const std::string& line) { spdlog::warn("{}", line); }),
         sns(std::move(sns_service)),
         cloudwatch(std::move(cloudwatch_service)) {}
   store::AccountsRepository accounts;
