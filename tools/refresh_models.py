@@ -20,6 +20,14 @@ import sys
 SERVICES = ["iam", "sts", "cloudtrail", "logs", "cloudwatch", "sns", "s3"]
 DROP_KEYS = {"documentation", "documentationUrl", "deprecatedMessage", "examples"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Corrections to botocore's models where the service answers differently from what the model
+# says (clients accept either; we answer what AWS answers). (service, operation) -> http fields.
+# S3 answers PutBucketPolicy and PutBucketTagging with 204 No Content (S3 API Reference, the
+# operations' sample responses); botocore's model leaves them at the default 200.
+HTTP_PATCHES = {
+    ("s3", "PutBucketPolicy"): {"responseCode": 204},
+    ("s3", "PutBucketTagging"): {"responseCode": 204},
+}
 
 
 def find_botocores(pythons):
@@ -56,6 +64,13 @@ def load_model(botocore_dir, service):
         return json.load(f)
 
 
+def patch(service, model):
+    for (name, operation), fields in HTTP_PATCHES.items():
+        if name == service and operation in model["operations"]:
+            model["operations"][operation]["http"].update(fields)
+    return model
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", action="append", help="interpreter to look for botocore in")
@@ -68,7 +83,7 @@ def main():
     out_dir = os.path.join(ROOT, "models")
     os.makedirs(out_dir, exist_ok=True)
     for service in SERVICES:
-        model = strip(load_model(path, service))
+        model = patch(service, strip(load_model(path, service)))
         with open(os.path.join(out_dir, service + ".json"), "w", encoding="utf-8") as f:
             json.dump(model, f, sort_keys=True, separators=(",", ":"))
             f.write("\n")

@@ -74,9 +74,11 @@ struct ServiceSet::Services {
         signing_keys(deps.data_dir / "cloudtrail-keys"),
         s3(services::s3::S3Deps{deps.database, deps.data_dir}),
         logs_store(deps.database),
-        logs(logs_store, deps.clock,
-             deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
-             [](const std::string& line) { spdlog::info("{}", line); }),
+        logs(
+            logs_store, deps.clock,
+            deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
+            [](const std::string& line) { spdlog::info("{}", line); },
+            [](const std::string& line) { spdlog::warn("{}", line); }),
         sns(std::move(sns_service)),
         cloudwatch(std::move(cloudwatch_service)) {
     trail_targets = std::make_unique<CloudTrailTargets>(s3, logs, logs_store, iam_store, iam,

@@ -119,6 +119,12 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
   if (call.principal.type == auth::PrincipalType::kIamUser) {
     request.principal.user_name = call.principal.user_name;
   }
+  // A service principal (kAwsService) carries its service name in `arn`
+  // ("cloudtrail.amazonaws.com"): the name a resource policy's "Principal": {"Service": ...}
+  // matches and aws:PrincipalServiceName reports.
+  if (call.principal.type == auth::PrincipalType::kAwsService) {
+    request.principal.service = call.principal.arn;
+  }
   AddGlobalKeys(call, policies, EpochMillis(deps_.clock.Now()), request.context);
   iam::policy::AddPrincipalContextKeys(request);
   const iam::policy::ContextKeys base = request.context;
@@ -167,6 +173,19 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
     EvalResult result = iam::policy::Evaluate(set, request);
     if (result.decision == Decision::kAllow) continue;
     std::string action = DisplayAction(service, check.action);
+    if (service == "s3") {
+      // S3 explains a denial only to callers of the bucket owner's own account (and
+      // organization), and quotes the resource ARN; everyone else, service principals included,
+      // gets the bare "Access Denied" (S3 User Guide, "Troubleshoot access denied (403
+      // Forbidden) errors in Amazon S3").
+      const bool same_account = call.principal.type != auth::PrincipalType::kAwsService &&
+                                (request.resource_account.empty() ||
+                                 request.resource_account == call.principal.account_id);
+      if (!same_account) return AccessDeniedError(service, call.protocol, "Access Denied");
+      return AccessDeniedError(service, call.protocol,
+                               iam::policy::AccessDeniedMessage(result, call.principal.arn, action,
+                                                                "\"" + check.resource + "\""));
+    }
     return AccessDeniedError(
         service, call.protocol,
         iam::policy::AccessDeniedMessage(result, call.principal.arn, action, check.resource));

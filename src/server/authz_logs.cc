@@ -48,22 +48,52 @@ std::vector<AuthzCheck> DescribeLogs(std::string_view operation, const AuthzInpu
       AddRequestTags(input.Find("tags"), check.context);
     }
   }
-  return {std::move(check)};
+  std::vector<AuthzCheck> checks;
+  checks.push_back(std::move(check));
+  // A subscription filter with a role passes it to CloudWatch Logs: iam:PassRole on the role,
+  // with iam:PassedToService (Service Authorization Reference, dependent action).
+  if (operation == "PutSubscriptionFilter") {
+    if (std::string role = InputString(input, "roleArn"); !role.empty()) {
+      AuthzCheck pass;
+      pass.action = "iam:PassRole";
+      pass.resource = role;
+      pass.context.Set("iam:PassedToService", "logs.amazonaws.com");
+      checks.push_back(std::move(pass));
+    }
+  }
+  return checks;
 }
 
 }  // namespace
 
 const ServiceAuthz& LogsAuthz() {
-  static const ServiceAuthz kTable{
-      "logs",
-      {"CreateLogGroup",        "CreateLogStream",       "DeleteLogGroup",    "DeleteLogStream",
-       "DeleteMetricFilter",    "DeleteRetentionPolicy", "DescribeLogGroups", "DescribeLogStreams",
-       "DescribeMetricFilters", "FilterLogEvents",       "GetLogEvents",      "ListTagsForResource",
-       "ListTagsLogGroup",      "PutLogEvents",          "PutMetricFilter",   "PutRetentionPolicy",
-       "TagLogGroup",           "TagResource",           "TestMetricFilter",  "UntagLogGroup",
-       "UntagResource"},
-      false,
-      &DescribeLogs};
+  static const ServiceAuthz kTable{"logs",
+                                   {"CreateLogGroup",
+                                    "CreateLogStream",
+                                    "DeleteLogGroup",
+                                    "DeleteLogStream",
+                                    "DeleteMetricFilter",
+                                    "DeleteRetentionPolicy",
+                                    "DescribeLogGroups",
+                                    "DescribeLogStreams",
+                                    "DescribeMetricFilters",
+                                    "FilterLogEvents",
+                                    "GetLogEvents",
+                                    "ListTagsForResource",
+                                    "ListTagsLogGroup",
+                                    "PutLogEvents",
+                                    "PutMetricFilter",
+                                    "PutRetentionPolicy",
+                                    "TagLogGroup",
+                                    "TagResource",
+                                    "TestMetricFilter",
+                                    "UntagLogGroup",
+                                    "UntagResource",
+                                    "PutSubscriptionFilter",
+                                    "DescribeSubscriptionFilters",
+                                    "DeleteSubscriptionFilter"},
+                                   false,
+                                   &DescribeLogs};
   return kTable;
 }
 

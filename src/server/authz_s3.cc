@@ -95,6 +95,14 @@ std::vector<AuthzCheck> DescribeS3(std::string_view operation, const AuthzInput&
   if (!key.empty()) {
     std::vector<AuthzCheck> checks;
     checks.push_back(Check(action, bucket_arn + "/" + key, bucket));
+    // s3:x-amz-acl: the canned ACL of a write (CloudTrail's documented bucket policy requires
+    // "bucket-owner-full-control"); absent when the request sends none.
+    if (operation == "PutObject" || operation == "CopyObject" ||
+        operation == "CreateMultipartUpload") {
+      if (std::string acl = InputString(input, "ACL"); !acl.empty()) {
+        checks.back().context.Set("s3:x-amz-acl", acl);
+      }
+    }
     if (operation == "CopyObject" || operation == "UploadPartCopy") {
       // The source needs s3:GetObject (or GetObjectVersion): "bucket/key[?versionId=...]".
       std::string source = UrlDecode(InputString(input, "CopySource"));

@@ -113,7 +113,7 @@ def test_explicit_deny_without_mfa(server, clients):
     assert code != 0
     assert "AccessDenied" in err
     assert (f"User: arn:aws:iam::{ACCOUNT}:user/{name} is not authorized to perform: "
-            f"s3:ListBucket on resource: arn:aws:s3:::{bucket} with an explicit deny in an "
+            f"s3:ListBucket on resource: \"arn:aws:s3:::{bucket}\" with an explicit deny in an "
             "identity-based policy") in err, err
 
     # The session half: temporary credentials from GetSessionToken without MFA carry
@@ -160,7 +160,8 @@ def test_bucket_policy_grants_another_principal(server, clients):
     code, _, err = aws(clients, server, ["s3api", "list-objects-v2", "--bucket", other_bucket],
                        **creds)
     assert code != 0 and "AccessDenied" in err
-    assert f"on resource: arn:aws:s3:::{other_bucket}" in err, err
+    # S3 quotes the resource ARN in its detailed same-account messages.
+    assert f'on resource: "arn:aws:s3:::{other_bucket}"' in err, err
 
 
 def test_simulator_agrees_with_enforcement(server, clients):

@@ -295,3 +295,205 @@ def test_aws_cli_errors_and_bucket_configuration(server, clients, cli):
     code, _, err = run_aws(aws, ep, ["s3api", "delete-bucket", "--bucket", bucket])
     assert code != 0
     assert "NoSuchBucket" in err
+
+
+def _tree(root):
+    """{relative path: bytes} of every file under root."""
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, root)] = f.read()
+    return out
+
+
+@pytest.mark.parametrize("cli", ["aws_v1", "aws_v2"])
+def test_aws_cli_large_copy_and_sync_both_ways(server, clients, cli):
+    """A 50 MiB file through `aws s3 cp` (multipart with streaming chunked signatures: the CLI
+    uses 8 MiB parts) up and down, `aws s3 sync` up and down (only changed files move),
+    `aws s3 ls --recursive` and `aws s3 rb --force`."""
+    aws = clients[cli]
+    ep = server.endpoint
+    bucket = "big-" + cli.replace("_", "-")
+    work = tempfile.mkdtemp(prefix="tw-s3-sync-")
+    big = os.path.join(work, "big.bin")
+    data = os.urandom(50 * 1024 * 1024)
+    with open(big, "wb") as f:
+        f.write(data)
+
+    code, out, err = aws_text(aws, ep, ["s3", "mb", "s3://" + bucket])
+    assert code == 0, err
+    code, out, err = aws_text(aws, ep, ["s3", "cp", big, "s3://%s/big.bin" % bucket])
+    assert code == 0, err
+    code, head, err = run_aws(aws, ep, ["s3api", "head-object", "--bucket", bucket,
+                                        "--key", "big.bin"])
+    assert code == 0, err
+    assert head["ContentLength"] == len(data)
+    assert head["ETag"].endswith('-7"')  # 6 parts of 8 MiB and the 2 MiB rest
+    back = os.path.join(work, "big.back")
+    code, out, err = aws_text(aws, ep, ["s3", "cp", "s3://%s/big.bin" % bucket, back])
+    assert code == 0, err
+    with open(back, "rb") as f:
+        assert hashlib.sha256(f.read()).digest() == hashlib.sha256(data).digest()
+
+    src = os.path.join(work, "src")
+    os.makedirs(os.path.join(src, "logs", "2026"))
+    files = {"a.txt": b"alpha\n", "logs/2026/b.json": b'{"b": 1}\n',
+             "logs/c.bin": os.urandom(70000), "empty.txt": b""}
+    for rel, body in files.items():
+        with open(os.path.join(src, rel), "wb") as f:
+            f.write(body)
+    code, out, err = aws_text(aws, ep, ["s3", "sync", src, "s3://%s/tree" % bucket])
+    assert code == 0, err
+    assert out.count("upload: ") == len(files), out
+    code, out, err = aws_text(aws, ep, ["s3", "ls", "--recursive", "s3://%s/tree/" % bucket])
+    assert code == 0, err
+    listed = sorted(line.split()[-1] for line in out.splitlines() if line.strip())
+    assert listed == sorted("tree/" + k for k in files)
+    # A second sync with nothing changed moves nothing; a changed file moves alone.
+    code, out, err = aws_text(aws, ep, ["s3", "sync", src, "s3://%s/tree" % bucket])
+    assert code == 0, err
+    assert "upload: " not in out, out
+    with open(os.path.join(src, "a.txt"), "wb") as f:
+        f.write(b"alpha, changed and longer\n")
+    code, out, err = aws_text(aws, ep, ["s3", "sync", src, "s3://%s/tree" % bucket])
+    assert code == 0, err
+    assert out.count("upload: ") == 1 and "a.txt" in out, out
+    files["a.txt"] = b"alpha, changed and longer\n"
+
+    dst = os.path.join(work, "dst")
+    code, out, err = aws_text(aws, ep, ["s3", "sync", "s3://%s/tree" % bucket, dst])
+    assert code == 0, err
+    assert _tree(dst) == {k.replace("/", os.sep): v for k, v in files.items()}
+    code, out, err = aws_text(aws, ep, ["s3", "sync", "s3://%s/tree" % bucket, dst])
+    assert code == 0, err
+    assert "download: " not in out, out
+
+    code, out, err = aws_text(aws, ep, ["s3", "rb", "--force", "s3://" + bucket])
+    assert code == 0, err
+    assert "remove_bucket: " + bucket in out
+    code, _, err = run_aws(aws, ep, ["s3api", "head-bucket", "--bucket", bucket])
+    assert code != 0 and "404" in err
+
+
+PRESIGN_SCRIPT = r'''
+import json, sys
+import boto3
+from botocore.config import Config
+endpoint, bucket = sys.argv[1], sys.argv[2]
+s3 = boto3.client("s3", endpoint_url=endpoint,
+                  config=Config(signature_version="s3v4", retries={"max_attempts": 1}))
+s3.create_bucket(Bucket=bucket)
+s3.put_object(Bucket=bucket, Key="hello.txt", Body=b"hello from s3\n")
+print(json.dumps({
+    "get": s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "hello.txt"},
+                                     ExpiresIn=300),
+    "put": s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "up.bin"},
+                                     ExpiresIn=300),
+    "expired": s3.generate_presigned_url("get_object",
+                                         Params={"Bucket": bucket, "Key": "hello.txt"},
+                                         ExpiresIn=1),
+}))
+'''
+
+
+@pytest.mark.parametrize("python", ["python_new", "python_debian"])
+def test_presigned_urls_with_curl(server, clients, python):
+    bucket = "curl-" + python.replace("_", "-")
+    urls = run_python(clients[python], server.endpoint, PRESIGN_SCRIPT, bucket)
+    work = tempfile.mkdtemp(prefix="tw-s3-curl-")
+
+    def curl(*args):
+        proc = subprocess.run(["curl", "-sS", "-o", os.path.join(work, "out"), "-w",
+                               "%{http_code}", *args], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        with open(os.path.join(work, "out"), "rb") as f:
+            return int(proc.stdout), f.read()
+
+    assert curl(urls["get"]) == (200, b"hello from s3\n")
+    payload = os.urandom(300000)
+    with open(os.path.join(work, "payload"), "wb") as f:
+        f.write(payload)
+    status, _ = curl("-X", "PUT", "--data-binary", "@" + os.path.join(work, "payload"),
+                     urls["put"])
+    assert status == 200
+    # Read it back through a presigned GET of the uploaded key.
+    get_up = urls["get"].replace("/hello.txt?", "/up.bin?")
+    status, body = curl(get_up)
+    assert status == 403  # the signature covers the path: a different key is refused
+    code, out, err = run_aws(clients["aws_v2"], server.endpoint,
+                             ["s3api", "head-object", "--bucket", bucket, "--key", "up.bin"])
+    assert code == 0, err
+    assert out["ContentLength"] == len(payload)
+    assert out["ETag"] == '"%s"' % hashlib.md5(payload).hexdigest()
+    # A tampered signature is SignatureDoesNotMatch.
+    status, body = curl(urls["get"][:-4] + ("0000" if not urls["get"].endswith("0000")
+                                             else "1111"))
+    assert status == 403 and b"<Code>SignatureDoesNotMatch</Code>" in body
+
+
+def test_user_without_create_bucket_gets_s3s_access_denied(server, clients):
+    """A user with no policies: `aws s3 mb` and s3api create-bucket get S3's AccessDenied (403)
+    with the detailed same-account message, quoting the resource ARN."""
+    aws = clients["aws_v2"]
+    ep = server.endpoint
+    name = "no-create-user"
+    code, _, err = run_aws(aws, ep, ["iam", "create-user", "--user-name", name])
+    assert code == 0, err
+    code, key, err = run_aws(aws, ep, ["iam", "create-access-key", "--user-name", name])
+    assert code == 0, err
+    creds = {"access_key": key["AccessKey"]["AccessKeyId"],
+             "secret": key["AccessKey"]["SecretAccessKey"]}
+    for cli in ("aws_v1", "aws_v2"):
+        code, _, err = run_aws(clients[cli], ep, ["s3api", "create-bucket", "--bucket",
+                                                  "denied-" + cli.replace("_", "-")], **creds)
+        assert code != 0
+        # aws CLI v2 inserts "(reached max retries: 0)" before the colon.
+        assert "An error occurred (AccessDenied) when calling the CreateBucket operation" in err
+        assert (f"User: arn:aws:iam::000000000000:user/{name} is not authorized to perform: "
+                f's3:CreateBucket on resource: "arn:aws:s3:::denied-{cli.replace("_", "-")}" '
+                "because no identity-based policy allows the s3:CreateBucket action") in err, err
+    proc = subprocess.run([aws, "--endpoint-url", ep, "s3", "mb", "s3://denied-mb"],
+                          capture_output=True, text=True, timeout=60,
+                          env=client_env(access_key=creds["access_key"], secret=creds["secret"]))
+    assert proc.returncode != 0
+    assert "AccessDenied" in proc.stderr
+    code, _, err = run_aws(aws, ep, ["s3api", "head-bucket", "--bucket", "denied-mb"])
+    assert code != 0 and "404" in err
+
+
+@pytest.mark.parametrize("python", ["python_new", "python_debian"])
+def test_write_operations_answer_s3s_status_codes(server, clients, python):
+    """PutBucketPolicy, PutBucketTagging and the deletes answer 204 No Content as S3 does."""
+    script = r'''
+import json, sys
+import boto3
+from botocore.config import Config
+endpoint, bucket = sys.argv[1], sys.argv[2]
+s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(retries={"max_attempts": 1}))
+st = lambda r: r["ResponseMetadata"]["HTTPStatusCode"]
+out = {}
+out["CreateBucket"] = st(s3.create_bucket(Bucket=bucket))
+out["PutObject"] = st(s3.put_object(Bucket=bucket, Key="k", Body=b"x"))
+policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
+    "Resource": "arn:aws:s3:::" + bucket}]})
+out["PutBucketPolicy"] = st(s3.put_bucket_policy(Bucket=bucket, Policy=policy))
+out["DeleteBucketPolicy"] = st(s3.delete_bucket_policy(Bucket=bucket))
+out["PutBucketTagging"] = st(s3.put_bucket_tagging(
+    Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "b"}]}))
+out["DeleteBucketTagging"] = st(s3.delete_bucket_tagging(Bucket=bucket))
+out["PutBucketVersioning"] = st(s3.put_bucket_versioning(
+    Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}))
+out["DeleteObject"] = st(s3.delete_object(Bucket=bucket, Key="k"))
+out["DeleteObjectMissing"] = st(s3.delete_object(Bucket=bucket, Key="never"))
+out["DeleteBucket"] = st(s3.delete_bucket(Bucket=bucket))
+print(json.dumps(out))
+'''
+    out = run_python(clients[python], server.endpoint, script,
+                     "status-" + python.replace("_", "-"))
+    assert out == {"CreateBucket": 200, "PutObject": 200, "PutBucketPolicy": 204,
+                   "DeleteBucketPolicy": 204, "PutBucketTagging": 204,
+                   "DeleteBucketTagging": 204, "PutBucketVersioning": 200, "DeleteObject": 204,
+                   "DeleteObjectMissing": 204, "DeleteBucket": 204}

@@ -74,6 +74,7 @@ Result<Value> LogsService::DeleteLogGroup(RequestContext& context, const Value& 
   if (!outcome) return std::move(outcome).error();
   if (*outcome == Outcome::kNoGroup) return ResourceNotFound(kGroupNotFound);
   publisher_.Forget((*group)->id);
+  subscriptions_.Forget((*group)->id);
   return Value::MakeStructure();
 }
 

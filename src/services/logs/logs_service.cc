@@ -38,6 +38,9 @@ void LogsService::Register(OperationTable& table) {
   add("DescribeMetricFilters", &LogsService::DescribeMetricFilters);
   add("DeleteMetricFilter", &LogsService::DeleteMetricFilter);
   add("TestMetricFilter", &LogsService::TestMetricFilter);
+  add("PutSubscriptionFilter", &LogsService::PutSubscriptionFilter);
+  add("DescribeSubscriptionFilters", &LogsService::DescribeSubscriptionFilters);
+  add("DeleteSubscriptionFilter", &LogsService::DeleteSubscriptionFilter);
 }
 
 Result<std::int64_t> LogsService::IngestEvents(const std::string& account_id,
@@ -61,7 +64,8 @@ Result<std::int64_t> LogsService::Ingest(const GroupKey& key, const std::string&
   MaybeSweepRetention(now);
   auto appended = store_.AppendEvents(key, stream, events, now,
                                       [this](std::int64_t group_id, std::int64_t version) {
-                                        return publisher_.NeedsFilters(group_id, version);
+                                        return publisher_.NeedsFilters(group_id, version) ||
+                                               subscriptions_.NeedsFilters(group_id, version);
                                       });
   if (!appended) return std::move(appended).error();
   if (appended->outcome == Outcome::kNoGroup) return ResourceNotFound(kGroupNotFound);
@@ -69,7 +73,11 @@ Result<std::int64_t> LogsService::Ingest(const GroupKey& key, const std::string&
   if (appended->filters) {
     publisher_.Update(appended->group_id, appended->filters_version, *appended->filters);
   }
+  if (appended->subscriptions) {
+    subscriptions_.Update(appended->group_id, appended->filters_version, *appended->subscriptions);
+  }
   publisher_.Publish(key.account_id, key.region, appended->group_id, events, now);
+  subscriptions_.Deliver(appended->group_id, events, now);
   return appended->upload_sequence;
 }
 

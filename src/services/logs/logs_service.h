@@ -24,6 +24,7 @@
 #include "pipeline/metric_sink.h"
 #include "services/logs/logs_store.h"
 #include "services/logs/metric_publisher.h"
+#include "services/logs/subscription_delivery.h"
 #include "services/service.h"
 
 namespace tw::services::logs {
@@ -39,12 +40,18 @@ inline constexpr std::int64_t kMaxPastMillis = 14LL * 86'400'000;
 inline constexpr int kMaxMetricFiltersPerGroup = 100;
 inline constexpr int kMaxRegexFiltersPerGroup = 5;
 inline constexpr int kMaxTagsPerGroup = 50;
+inline constexpr int kMaxSubscriptionFiltersPerGroup = 2;
 
 class LogsService {
  public:
+  // `warn_log` receives subscription-filter delivery failures (subscription_delivery.h); when
+  // empty they go to `info_log`.
   LogsService(LogsStore& store, const Clock& clock, pipeline::MetricSink* sink,
-              MetricPublisher::InfoLog info_log)
-      : store_(store), clock_(clock), publisher_(sink, std::move(info_log)) {}
+              MetricPublisher::InfoLog info_log, SubscriptionDelivery::Log warn_log = {})
+      : store_(store),
+        clock_(clock),
+        publisher_(sink, info_log),
+        subscriptions_(warn_log ? std::move(warn_log) : std::move(info_log)) {}
 
   void Register(OperationTable& table);
 
@@ -60,6 +67,7 @@ class LogsService {
                          const std::string& group, const std::string& stream);
 
   const MetricPublisher& publisher() const { return publisher_; }
+  const SubscriptionDelivery& subscriptions() const { return subscriptions_; }
 
   // Log groups, retention and tags (log_groups.cc).
   Result<Value> CreateLogGroup(RequestContext& context, const Value& input);
@@ -90,16 +98,27 @@ class LogsService {
   Result<Value> DeleteMetricFilter(RequestContext& context, const Value& input);
   Result<Value> TestMetricFilter(RequestContext& context, const Value& input);
 
+  // Subscription filters (subscription_filters.cc).
+  Result<Value> PutSubscriptionFilter(RequestContext& context, const Value& input);
+  Result<Value> DescribeSubscriptionFilters(RequestContext& context, const Value& input);
+  Result<Value> DeleteSubscriptionFilter(RequestContext& context, const Value& input);
+
  private:
   Result<std::int64_t> Ingest(const GroupKey& key, const std::string& stream,
                               const std::vector<InputEvent>& events, std::int64_t now);
   // Deletes every group's expired events at most once an hour (piggybacking on writes).
   void MaybeSweepRetention(std::int64_t now);
   Result<GroupKey> TagTarget(RequestContext& context, const Value& input);
+  // Metric and subscription filters of the group whose patterns contain a regex, not counting
+  // the metric filter `skip_metric` or the subscription filter `skip_subscription` (the one being
+  // replaced). AWS allows 5 per group, both kinds together (CloudWatch Logs quotas).
+  Result<int> RegexFilterCount(const GroupKey& key, std::string_view skip_metric,
+                               std::string_view skip_subscription);
 
   LogsStore& store_;
   const Clock& clock_;
   MetricPublisher publisher_;
+  SubscriptionDelivery subscriptions_;
   std::atomic<std::int64_t> last_sweep_{0};
 };
 

@@ -84,6 +84,18 @@ struct MetricFilterRecord {
   bool apply_on_transformed_logs = false;
 };
 
+// A subscription filter: events matching `pattern` are meant for `destination_arn` (Kinesis,
+// Firehose, Lambda or a Logs destination).
+struct SubscriptionFilterRecord {
+  std::string log_group_name;
+  std::string name;
+  std::string pattern;
+  std::string destination_arn;
+  std::optional<std::string> role_arn;
+  std::string distribution = "ByLogStream";
+  std::int64_t created_at = 0;
+};
+
 // Keyset pagination: list items strictly after `after` in the listing's order.
 struct GroupQuery {
   std::optional<std::string> name_prefix;
@@ -135,8 +147,10 @@ struct AppendResult {
   std::int64_t group_id = 0;
   std::int64_t filters_version = 0;
   std::int64_t upload_sequence = 0;  // the stream's sequence after this append
-  // The group's metric filters, loaded only when the caller's `need_filters` said so.
+  // The group's metric and subscription filters, loaded only when the caller's `need_filters`
+  // said so (both or neither).
   std::optional<std::vector<MetricFilterRecord>> filters;
+  std::optional<std::vector<SubscriptionFilterRecord>> subscriptions;
 };
 
 class LogsStore {
@@ -202,6 +216,18 @@ class LogsStore {
   // Ordered by group name, then filter name. kNoGroup when query.group_name names no group.
   virtual Result<std::pair<Outcome, std::vector<MetricFilterRecord>>> ListMetricFilters(
       const std::string& account_id, const std::string& region, const FilterQuery& query) = 0;
+
+  // Subscription filters. Put replaces a filter of the same name (keeping its creation time) and
+  // answers kLimitExceeded when a new one would exceed `max_filters`; Delete answers kNotFound.
+  // List: the group's filters in name order, after `after`, with `name_prefix`, `limit` at most.
+  virtual Result<Outcome> PutSubscriptionFilter(const GroupKey& key,
+                                                const SubscriptionFilterRecord& filter,
+                                                int max_filters) = 0;
+  virtual Result<Outcome> DeleteSubscriptionFilter(const GroupKey& key,
+                                                   const std::string& name) = 0;
+  virtual Result<std::pair<Outcome, std::vector<SubscriptionFilterRecord>>> ListSubscriptionFilters(
+      const GroupKey& key, const std::optional<std::string>& name_prefix,
+      const std::optional<std::string>& after, int limit) = 0;
 };
 
 }  // namespace tw::services::logs

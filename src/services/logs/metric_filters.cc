@@ -86,18 +86,9 @@ Result<Value> LogsService::PutMetricFilter(RequestContext& context, const Value&
 
   // At most 5 filters with regular expressions per log group (CloudWatch Logs quotas).
   if ((*compiled)->pattern.regex_count() > 0) {
-    FilterQuery query;
-    query.group_name = key.name;
-    query.limit = kMaxMetricFiltersPerGroup + 1;
-    auto existing = store_.ListMetricFilters(key.account_id, key.region, query);
-    if (!existing) return std::move(existing).error();
-    int with_regex = 0;
-    for (const MetricFilterRecord& other : existing->second) {
-      if (other.name == record.name) continue;
-      auto pattern = fp::Compile(other.pattern);
-      if (pattern && pattern->regex_count() > 0) ++with_regex;
-    }
-    if (with_regex >= kMaxRegexFiltersPerGroup) {
+    auto with_regex = RegexFilterCount(key, record.name, {});
+    if (!with_regex) return std::move(with_regex).error();
+    if (*with_regex >= kMaxRegexFiltersPerGroup) {
       return LimitExceeded(
           "A log group can have at most 5 metric filters with regular expressions.");
     }
@@ -185,6 +176,30 @@ Result<Value> LogsService::TestMetricFilter(RequestContext& /*context*/, const V
   Value out = Value::MakeStructure();
   out.Set("matches", std::move(matches));
   return out;
+}
+
+Result<int> LogsService::RegexFilterCount(const GroupKey& key, std::string_view skip_metric,
+                                          std::string_view skip_subscription) {
+  int with_regex = 0;
+  FilterQuery query;
+  query.group_name = key.name;
+  query.limit = kMaxMetricFiltersPerGroup + 1;
+  auto metric = store_.ListMetricFilters(key.account_id, key.region, query);
+  if (!metric) return std::move(metric).error();
+  for (const MetricFilterRecord& other : metric->second) {
+    if (other.name == skip_metric) continue;
+    auto pattern = fp::Compile(other.pattern);
+    if (pattern && pattern->regex_count() > 0) ++with_regex;
+  }
+  auto subscriptions = store_.ListSubscriptionFilters(key, std::nullopt, std::nullopt,
+                                                      kMaxSubscriptionFiltersPerGroup + 1);
+  if (!subscriptions) return std::move(subscriptions).error();
+  for (const SubscriptionFilterRecord& other : subscriptions->second) {
+    if (other.name == skip_subscription) continue;
+    auto pattern = fp::Compile(other.pattern);
+    if (pattern && pattern->regex_count() > 0) ++with_regex;
+  }
+  return with_regex;
 }
 
 }  // namespace tw::services::logs

@@ -155,6 +155,43 @@ Result<std::vector<MetricFilterRecord>> LoadGroupFilters(Connection& c, std::int
   return filters;
 }
 
+constexpr std::string_view kSubscriptionColumns =
+    "g.name, s.name, s.pattern, s.destination_arn, s.role_arn, s.distribution, s.created_at";
+
+SubscriptionFilterRecord ReadSubscription(const Statement& row) {
+  SubscriptionFilterRecord f;
+  f.log_group_name = row.ColumnString(0);
+  f.name = row.ColumnString(1);
+  f.pattern = row.ColumnString(2);
+  f.destination_arn = row.ColumnString(3);
+  f.role_arn = row.ColumnOptionalString(4);
+  f.distribution = row.ColumnString(5);
+  f.created_at = row.ColumnInt64(6);
+  return f;
+}
+
+// A group's subscription filters after `after` (name order), optionally with a name prefix.
+Result<std::vector<SubscriptionFilterRecord>> LoadSubscriptions(
+    Connection& c, std::int64_t group_id, const std::optional<std::string>& name_prefix,
+    const std::optional<std::string>& after, int limit) {
+  static const std::string sql =
+      std::string("SELECT ")
+          .append(kSubscriptionColumns)
+          .append(
+              " FROM logs_subscription_filters s JOIN logs_groups g ON g.id = s.group_id "
+              "WHERE s.group_id = ?1 AND (?2 IS NULL OR substr(s.name, 1, length(?2)) = ?2) "
+              "AND (?3 IS NULL OR s.name > ?3) ORDER BY s.name LIMIT ?4");
+  auto stmt = PrepareBound(c, sql, group_id, name_prefix, after, limit);
+  if (!stmt) return std::move(stmt).error();
+  std::vector<SubscriptionFilterRecord> filters;
+  if (Status st = ForEachRow(
+          *stmt, [&](const Statement& row) { filters.push_back(ReadSubscription(row)); });
+      !st) {
+    return std::move(st).error();
+  }
+  return filters;
+}
+
 constexpr std::string_view kGroupColumns =
     "g.id, g.name, g.created_at, g.retention_days, g.log_group_class, g.kms_key_id, "
     "g.deletion_protection, g.stored_bytes, g.filters_version, "
@@ -558,6 +595,9 @@ Result<AppendResult> SqliteLogsStore::AppendEvents(
       auto filters = LoadGroupFilters(c, g.id);
       if (!filters) return std::move(filters).error();
       result.filters = std::move(filters).value();
+      auto subscriptions = LoadSubscriptions(c, g.id, std::nullopt, std::nullopt, -1);
+      if (!subscriptions) return std::move(subscriptions).error();
+      result.subscriptions = std::move(subscriptions).value();
     }
     return result;
   });
@@ -764,6 +804,87 @@ Result<std::pair<Outcome, std::vector<MetricFilterRecord>>> SqliteLogsStore::Lis
       return std::move(st).error();
     }
     return Out{Outcome::kDone, std::move(filters)};
+  });
+}
+
+// ---- subscription filters ----
+
+Result<Outcome> SqliteLogsStore::PutSubscriptionFilter(const GroupKey& key,
+                                                       const SubscriptionFilterRecord& filter,
+                                                       int max_filters) {
+  return db_.Write([&](Connection& c) -> Result<Outcome> {
+    auto group = FindGroupRow(c, key);
+    if (!group) return std::move(group).error();
+    if (!group->has_value()) return Outcome::kNoGroup;
+    const std::int64_t id = (*group)->id;
+    auto existing = PrepareBound(
+        c,
+        "SELECT (SELECT COUNT(*) FROM logs_subscription_filters WHERE group_id = ?1), "
+        "EXISTS (SELECT 1 FROM logs_subscription_filters WHERE group_id = ?1 AND name = ?2)",
+        id, filter.name);
+    if (!existing) return std::move(existing).error();
+    Result<StepResult> step = existing->Step();
+    if (!step) return std::move(step).error();
+    const bool replaces = existing->ColumnInt64(1) != 0;
+    if (!replaces && existing->ColumnInt64(0) >= max_filters) return Outcome::kLimitExceeded;
+    if (Status st = Run(c,
+                        "INSERT INTO logs_subscription_filters (group_id, name, pattern, "
+                        "destination_arn, role_arn, distribution, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, "
+                        "destination_arn = excluded.destination_arn, "
+                        "role_arn = excluded.role_arn, distribution = excluded.distribution",
+                        id, filter.name, filter.pattern, filter.destination_arn, filter.role_arn,
+                        filter.distribution, filter.created_at);
+        !st) {
+      return std::move(st).error();
+    }
+    if (Status st = Run(c,
+                        "UPDATE logs_groups SET filters_version = filters_version + 1 "
+                        "WHERE id = ?",
+                        id);
+        !st) {
+      return std::move(st).error();
+    }
+    return Outcome::kDone;
+  });
+}
+
+Result<Outcome> SqliteLogsStore::DeleteSubscriptionFilter(const GroupKey& key,
+                                                          const std::string& name) {
+  return db_.Write([&](Connection& c) -> Result<Outcome> {
+    auto group = FindGroupRow(c, key);
+    if (!group) return std::move(group).error();
+    if (!group->has_value()) return Outcome::kNoGroup;
+    if (Status st = Run(c, "DELETE FROM logs_subscription_filters WHERE group_id = ? AND name = ?",
+                        (*group)->id, name);
+        !st) {
+      return std::move(st).error();
+    }
+    if (c.Changes() == 0) return Outcome::kNotFound;
+    if (Status st = Run(c,
+                        "UPDATE logs_groups SET filters_version = filters_version + 1 "
+                        "WHERE id = ?",
+                        (*group)->id);
+        !st) {
+      return std::move(st).error();
+    }
+    return Outcome::kDone;
+  });
+}
+
+Result<std::pair<Outcome, std::vector<SubscriptionFilterRecord>>>
+SqliteLogsStore::ListSubscriptionFilters(const GroupKey& key,
+                                         const std::optional<std::string>& name_prefix,
+                                         const std::optional<std::string>& after, int limit) {
+  using Out = std::pair<Outcome, std::vector<SubscriptionFilterRecord>>;
+  return db_.Read([&](Connection& c) -> Result<Out> {
+    auto group = FindGroupRow(c, key);
+    if (!group) return std::move(group).error();
+    if (!group->has_value()) return Out{Outcome::kNoGroup, {}};
+    auto filters = LoadSubscriptions(c, (*group)->id, name_prefix, after, limit);
+    if (!filters) return std::move(filters).error();
+    return Out{Outcome::kDone, std::move(filters).value()};
   });
 }
 

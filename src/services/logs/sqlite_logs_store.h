@@ -53,6 +53,12 @@ class SqliteLogsStore final : public LogsStore {
   Result<Outcome> DeleteMetricFilter(const GroupKey& key, const std::string& name) override;
   Result<std::pair<Outcome, std::vector<MetricFilterRecord>>> ListMetricFilters(
       const std::string& account_id, const std::string& region, const FilterQuery& query) override;
+  Result<Outcome> PutSubscriptionFilter(const GroupKey& key, const SubscriptionFilterRecord& filter,
+                                        int max_filters) override;
+  Result<Outcome> DeleteSubscriptionFilter(const GroupKey& key, const std::string& name) override;
+  Result<std::pair<Outcome, std::vector<SubscriptionFilterRecord>>> ListSubscriptionFilters(
+      const GroupKey& key, const std::optional<std::string>& name_prefix,
+      const std::optional<std::string>& after, int limit) override;
 
  private:
   store::Database& db_;

@@ -145,6 +145,10 @@ Result<BucketRecord> S3Service::OwnedBucket(RequestContext& context, const Value
   auto record = store_.GetBucket(name);
   if (!record) return std::move(record).error();
   if (!*record) return NoSuchBucket(name);
+  // A service principal (cloudtrail.amazonaws.com writing a trail's log files) belongs to no
+  // account: it reaches a bucket only through the bucket policy, which the authorizer has already
+  // evaluated before the handler runs.
+  if (context.principal.type == auth::PrincipalType::kAwsService) return std::move(**record);
   if ((*record)->account_id != context.principal.account_id) return AccessDenied();
   return std::move(**record);
 }

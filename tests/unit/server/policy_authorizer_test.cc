@@ -116,7 +116,7 @@ TEST_F(PolicyAuthorizerTest, BucketPolicyGrantsAUserWithoutPolicies) {
   EXPECT_EQ(other_prefix.status, 403);
   auto other = S3("GET", "/private", "list-type=2&prefix=public%2F");
   EXPECT_EQ(other.status, 403);
-  EXPECT_NE(other.body.find("s3:ListBucket on resource: arn:aws:s3:::private because no "
+  EXPECT_NE(other.body.find("s3:ListBucket on resource: \"arn:aws:s3:::private\" because no "
                             "identity-based policy allows the s3:ListBucket action"),
             std::string::npos)
       << other.body;
@@ -162,6 +162,76 @@ TEST_F(PolicyAuthorizerTest, MultiFactorAuthPresentIsAbsentForLongTermKeys) {
        "Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]})");
   EXPECT_EQ(Send(Query("Action=ListUsers"), "iam").status, 200);
   EXPECT_EQ(Send(Query("Action=ListGroups"), "iam").status, 403);
+}
+
+// CloudTrail's documented bucket policy (CloudTrail User Guide, "Amazon S3 bucket policy for
+// CloudTrail"): the service principal may read the bucket ACL and write under AWSLogs/<account>/
+// with bucket-owner-full-control, nothing else. A service principal has no identity policies,
+// so only the bucket policy can grant it anything, and S3 tells it no more than "Access Denied".
+TEST_F(PolicyAuthorizerTest, BucketPolicyForTheCloudTrailServicePrincipal) {
+  auth::Principal cloudtrail;
+  cloudtrail.type = auth::PrincipalType::kAwsService;
+  cloudtrail.arn = "cloudtrail.amazonaws.com";
+  cloudtrail.user_id = "cloudtrail.amazonaws.com";
+  keys_.Add("AKIACLOUDTRAILSVC000", cloudtrail);
+  ASSERT_EQ(S3("PUT", "/trail-bucket", "", "", testing::kRoot).status, 200);
+  std::string policy = R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"AWSCloudTrailAclCheck","Effect":"Allow",
+       "Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl",
+       "Resource":"arn:aws:s3:::trail-bucket"},
+      {"Sid":"AWSCloudTrailWrite","Effect":"Allow",
+       "Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject",
+       "Resource":"arn:aws:s3:::trail-bucket/AWSLogs/000000000000/*",
+       "Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]})";
+  auto put_policy = S3("PUT", "/trail-bucket", "policy", policy, testing::kRoot);
+  ASSERT_EQ(put_policy.status, 204) << put_policy.body;
+
+  auto put = [&](std::string key, bool with_acl) {
+    http::HttpRequest r;
+    r.method = "PUT";
+    r.path = "/trail-bucket/" + key;
+    r.body = "{}";
+    if (with_acl) r.headers.Add("x-amz-acl", "bucket-owner-full-control");
+    return Send(r, "s3", "AKIACLOUDTRAILSVC000");
+  };
+  auto ok = put("AWSLogs/000000000000/CloudTrail/us-east-1/2026/01/01/x.json.gz", true);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  auto no_acl = put("AWSLogs/000000000000/CloudTrail/us-east-1/2026/01/01/y.json.gz", false);
+  EXPECT_EQ(no_acl.status, 403) << no_acl.body;
+  auto elsewhere = put("other/x.json.gz", true);
+  EXPECT_EQ(elsewhere.status, 403);
+  EXPECT_NE(elsewhere.body.find("<Code>AccessDenied</Code><Message>Access Denied</Message>"),
+            std::string::npos)
+      << elsewhere.body;
+  auto other_account = put("AWSLogs/111111111111/CloudTrail/x.json.gz", true);
+  EXPECT_EQ(other_account.status, 403);
+  EXPECT_EQ(S3("GET", "/trail-bucket", "acl", "", "AKIACLOUDTRAILSVC000").status, 200);
+  EXPECT_EQ(S3("GET", "/trail-bucket", "policy", "", "AKIACLOUDTRAILSVC000").status, 403);
+  EXPECT_EQ(S3("GET",
+               "/trail-bucket/AWSLogs/000000000000/CloudTrail/us-east-1/2026/01/01/"
+               "x.json.gz",
+               "", "", "AKIACLOUDTRAILSVC000")
+                .status,
+            403);
+  // The object CloudTrail wrote belongs to the bucket owner.
+  EXPECT_EQ(S3("GET",
+               "/trail-bucket/AWSLogs/000000000000/CloudTrail/us-east-1/2026/01/01/"
+               "x.json.gz",
+               "", "", testing::kRoot)
+                .status,
+            200);
+}
+
+TEST_F(PolicyAuthorizerTest, CreateBucketWithoutPermissionIsS3sAccessDenied) {
+  auto r = S3("PUT", "/bobs-bucket");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("<Code>AccessDenied</Code><Message>User: "
+                        "arn:aws:iam::000000000000:user/bob is not authorized to perform: "
+                        "s3:CreateBucket on resource: \"arn:aws:s3:::bobs-bucket\" "
+                        "because no identity-based policy allows the s3:CreateBucket "
+                        "action</Message>"),
+            std::string::npos)
+      << r.body;
 }
 
 }  // namespace

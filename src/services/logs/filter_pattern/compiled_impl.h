@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "services/logs/filter_pattern/ast.h"
@@ -21,12 +20,61 @@ struct Term {
   bool exclude = false;
 };
 
-// Heterogeneous lookup so a string_view from the event probes the set without a copy.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// The values of a folded `$.x = A || $.x = B ...` run. Open addressing over a power-of-two table
+// at most half full, probed with a hash the caller computed once per event field (the same
+// `$.eventName` text is looked up in most of the CIS sets), and a mask of the value lengths that
+// turns most misses into one bit test.
+class StringSet {
+ public:
+  static std::size_t Hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+  void insert(std::string value) {
+    if ((count_ + 1) * 2 > slots_.size()) Grow();
+    lengths_ |= LengthBit(value.size());
+    const std::size_t hash = Hash(value);  // before `value` is moved from
+    Place(hash, std::move(value));
+    ++count_;
+  }
+  bool Contains(std::string_view text, std::size_t hash) const {
+    if ((lengths_ & LengthBit(text.size())) == 0 || slots_.empty()) return false;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (!slot.used) return false;
+      if (slot.hash == hash && slot.value == text) return true;
+    }
+  }
+
+ private:
+  struct Slot {
+    bool used = false;
+    std::size_t hash = 0;
+    std::string value;
+  };
+  static std::uint64_t LengthBit(std::size_t length) {
+    return std::uint64_t{1} << (length < 63 ? length : 63);
+  }
+  void Place(std::size_t hash, std::string value) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].used) {
+      if (slots_[i].hash == hash && slots_[i].value == value) return;
+      i = (i + 1) & mask;
+    }
+    slots_[i] = Slot{true, hash, std::move(value)};
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 8 : old.size() * 2, Slot{});
+    for (Slot& slot : old) {
+      if (slot.used) Place(slot.hash, std::move(slot.value));
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t count_ = 0;
+  std::uint64_t lengths_ = 0;
 };
-using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
 // A JSON comparison's right-hand side.
 struct JsonValue {
@@ -56,6 +104,7 @@ struct JsonProgram {
   std::vector<JsonNode> nodes;  // nodes[root] is evaluated
   std::uint32_t root = 0;
   std::vector<std::vector<SelectorStep>> selectors;  // distinct selectors, resolved once/event
+  std::vector<std::uint32_t> selector_ids;           // their process-wide ids (InternSelector)
   std::vector<StringSet> sets;
 };
 

@@ -11,6 +11,7 @@
 
 #include "services/logs/filter_pattern/compiled_impl.h"
 #include "services/logs/filter_pattern/filter_pattern.h"
+#include "services/logs/filter_pattern/json_state.h"
 #include "services/logs/filter_pattern/parser.h"
 
 namespace tw::services::logs::filter_pattern {
@@ -196,7 +197,10 @@ class Compiler {
     }
     auto [it, inserted] =
         selector_index_.emplace(key, static_cast<std::uint32_t>(impl_.json.selectors.size()));
-    if (inserted) impl_.json.selectors.push_back(selector.steps);
+    if (inserted) {
+      impl_.json.selectors.push_back(selector.steps);
+      impl_.json.selector_ids.push_back(internal::InternSelector(key));
+    }
     return it->second;
   }
 

@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +16,32 @@
 
 namespace tw::services::logs::filter_pattern::internal {
 
+// A process-wide id for a selector path (".a.b[0]"), the same for every pattern that uses it, so
+// the filters run over one event share one resolution of `$.eventName`. Thread-safe.
+std::uint32_t InternSelector(const std::string& path);
+
 struct JsonState {
   simdjson::dom::document document;
   simdjson::dom::element root;
+
+  // Per-event memo of selector resolutions and their scalar text, shared by every pattern matched
+  // against this event (a metric-filter pass runs 15 CIS patterns that mostly read the same three
+  // or four fields). Direct-mapped by selector id; a collision only costs a re-resolution.
+  struct Memo {
+    std::uint32_t id = kNoId;
+    std::optional<simdjson::dom::element> element;
+    bool text_done = false;
+    std::optional<std::string_view> text;
+    std::size_t text_hash = 0;  // StringSet::Hash(*text), computed with it
+    std::string scratch;        // backs `text` for numbers
+  };
+  static constexpr std::uint32_t kNoId = 0xffffffffu;
+  static constexpr std::size_t kMemoSlots = 32;
+  mutable std::array<Memo, kMemoSlots> memo;
+
+  void ResetMemo() {
+    for (Memo& m : memo) m.id = kNoId;
+  }
 };
 
 // Follows a selector's steps from the root; nullopt when any step is missing or walks into a

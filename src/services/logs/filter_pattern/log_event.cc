@@ -5,7 +5,9 @@
 
 #include <charconv>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -13,8 +15,24 @@
 
 namespace tw::services::logs::filter_pattern {
 
+namespace {
+
+// One spare parsed-JSON state per thread: a metric-filter pass creates and drops a LogEvent per
+// event, and reusing the state keeps the document's buffers instead of allocating them each time.
+// Documents that grew past kMaxSpareBytes of input are not kept.
+constexpr std::size_t kMaxSpareBytes = 1 << 20;
+thread_local std::unique_ptr<internal::JsonState> spare_state;
+
+}  // namespace
+
+static_assert(kLogEventPadding >= simdjson::SIMDJSON_PADDING);
+
 LogEvent::LogEvent(std::string_view message) : message_(message) {}
-LogEvent::~LogEvent() = default;
+LogEvent::LogEvent(const std::string& message)
+    : message_(message), padded_(message.capacity() - message.size() >= kLogEventPadding) {}
+LogEvent::~LogEvent() {
+  if (json_ && !spare_state && message_.size() <= kMaxSpareBytes) spare_state = std::move(json_);
+}
 LogEvent::LogEvent(LogEvent&&) noexcept = default;
 LogEvent& LogEvent::operator=(LogEvent&&) noexcept = default;
 
@@ -32,15 +50,21 @@ const internal::JsonState* LogEvent::json() const {
   // bytes past the input, and reusing both keeps the per-event cost to the parse itself.
   thread_local simdjson::dom::parser parser;
   thread_local std::string padded;
-  padded.assign(message_.data(), message_.size());
-  padded.resize(message_.size() + simdjson::SIMDJSON_PADDING, '\0');
-  auto state = std::make_unique<internal::JsonState>();
-  auto result = parser.parse_into_document(state->document, padded.data(), message_.size(),
+  const char* input = message_.data();
+  if (!padded_) {
+    padded.assign(message_.data(), message_.size());
+    padded.resize(message_.size() + simdjson::SIMDJSON_PADDING, '\0');
+    input = padded.data();
+  }
+  std::unique_ptr<internal::JsonState> state =
+      spare_state ? std::move(spare_state) : std::make_unique<internal::JsonState>();
+  auto result = parser.parse_into_document(state->document, input, message_.size(),
                                            /*realloc_if_needed=*/false);
   simdjson::dom::element root;
   if (result.get(root) != simdjson::SUCCESS) return nullptr;
   if (root.type() != simdjson::dom::element_type::OBJECT) return nullptr;
   state->root = root;
+  state->ResetMemo();
   json_ = std::move(state);
   return json_.get();
 }
@@ -84,6 +108,14 @@ std::vector<std::string_view> SplitSpaceDelimited(std::string_view message) {
 }
 
 namespace internal {
+
+std::uint32_t InternSelector(const std::string& path) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::uint32_t> ids;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, inserted] = ids.emplace(path, static_cast<std::uint32_t>(ids.size()));
+  return it->second;
+}
 
 std::optional<simdjson::dom::element> Resolve(const JsonState& state,
                                               const std::vector<SelectorStep>& steps) {

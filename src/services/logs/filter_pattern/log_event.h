@@ -5,7 +5,9 @@
 // Not thread-safe (lazy caches); use one LogEvent per thread. The message bytes must outlive it.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,9 +17,18 @@ namespace internal {
 struct JsonState;
 }
 
+// Spare capacity a std::string message needs past its end for the JSON parser to read it in
+// place (simdjson's padding). Writers that build messages for matching reserve it (PutLogEvents
+// does), which saves a copy of every event.
+inline constexpr std::size_t kLogEventPadding = 64;
+
 class LogEvent {
  public:
   explicit LogEvent(std::string_view message);
+  // A std::string with at least kLogEventPadding spare capacity is parsed in place; otherwise it
+  // is copied into a padded buffer like any other message.
+  explicit LogEvent(const std::string& message);
+  explicit LogEvent(const char* message) : LogEvent(std::string_view(message)) {}
   ~LogEvent();
   LogEvent(LogEvent&&) noexcept;
   LogEvent& operator=(LogEvent&&) noexcept;
@@ -38,6 +49,7 @@ class LogEvent {
 
  private:
   std::string_view message_;
+  bool padded_ = false;  // message_ may be read kLogEventPadding bytes past its end
   mutable std::unique_ptr<internal::JsonState> json_;
   mutable bool json_parsed_ = false;
   mutable std::vector<std::string_view> fields_;

@@ -65,9 +65,7 @@ bool MatchTerms(const CompiledImpl& impl, std::string_view message) {
 class JsonEvaluator {
  public:
   JsonEvaluator(const internal::JsonProgram& program, const internal::JsonState& state)
-      : program_(program), state_(state) {
-    if (program.selectors.size() > kInline) overflow_.resize(program.selectors.size());
-  }
+      : program_(program), state_(state) {}
 
   bool Eval(std::uint32_t index) {
     const JsonNode& node = program_.nodes[index];
@@ -84,7 +82,7 @@ class JsonEvaluator {
         return false;
       case JsonNode::Kind::kNotExists:
         // Absent key: true; a null value exists (filter-patterns.md §4.4).
-        return !Lookup(node.selector).has_value();
+        return !Lookup(node.selector).element.has_value();
       case JsonNode::Kind::kIsNull: {
         const auto* e = Get(node.selector);
         return e != nullptr && e->is_null();
@@ -96,13 +94,8 @@ class JsonEvaluator {
         if (e == nullptr || e->get_bool().get(value) != simdjson::SUCCESS) return false;
         return value == (node.kind == JsonNode::Kind::kIsTrue);
       }
-      case JsonNode::Kind::kInSet: {
-        const auto* e = Get(node.selector);
-        if (e == nullptr) return false;
-        const auto text = internal::ScalarText(*e, scratch_);
-        return text.has_value() &&
-               program_.sets[node.set].find(*text) != program_.sets[node.set].end();
-      }
+      case JsonNode::Kind::kInSet:
+        return InSet(node.selector, program_.sets[node.set]);
       case JsonNode::Kind::kCompare:
         return Compare(node);
     }
@@ -110,23 +103,38 @@ class JsonEvaluator {
   }
 
  private:
-  static constexpr std::size_t kInline = 16;
-  struct Slot {
-    bool resolved = false;
-    std::optional<simdjson::dom::element> element;
-  };
-
-  const std::optional<simdjson::dom::element>& Lookup(std::uint32_t selector) {
-    Slot& slot = selector < kInline ? inline_[selector] : overflow_[selector];
-    if (!slot.resolved) {
-      slot.element = internal::Resolve(state_, program_.selectors[selector]);
-      slot.resolved = true;
+  // The event's memo slot for a selector, resolved on first use. The reference stays valid until
+  // the next Lookup (another selector may take the slot), which callers respect.
+  internal::JsonState::Memo& Lookup(std::uint32_t selector) {
+    const std::uint32_t id = program_.selector_ids[selector];
+    internal::JsonState::Memo& m = state_.memo[id % internal::JsonState::kMemoSlots];
+    if (m.id != id) {
+      m.id = id;
+      m.element = internal::Resolve(state_, program_.selectors[selector]);
+      m.text_done = false;
     }
-    return slot.element;
+    return m;
   }
   const simdjson::dom::element* Get(std::uint32_t selector) {
-    const auto& e = Lookup(selector);
-    return e.has_value() ? &*e : nullptr;
+    internal::JsonState::Memo& m = Lookup(selector);
+    return m.element.has_value() ? &*m.element : nullptr;
+  }
+  // The selector's scalar text (ScalarText), memoized with the resolution.
+  std::optional<std::string_view> Text(std::uint32_t selector) {
+    internal::JsonState::Memo& m = Lookup(selector);
+    if (!m.text_done) {
+      m.text = m.element ? internal::ScalarText(*m.element, m.scratch) : std::nullopt;
+      if (m.text) m.text_hash = internal::StringSet::Hash(*m.text);
+      m.text_done = true;
+    }
+    return m.text;
+  }
+  bool InSet(std::uint32_t selector, const internal::StringSet& set) {
+    const auto text = Text(selector);
+    if (!text) return false;
+    return set.Contains(
+        *text,
+        state_.memo[program_.selector_ids[selector] % internal::JsonState::kMemoSlots].text_hash);
   }
 
   bool Compare(const JsonNode& node) {
@@ -146,17 +154,17 @@ class JsonEvaluator {
         // ("status":"404" = 404); relational operators need a JSON number.
         if (value.op != CompareOp::kEq && value.op != CompareOp::kNe) return false;
         if (e->type() != simdjson::dom::element_type::STRING) return false;
-        const auto text = internal::ScalarText(*e, scratch_);
+        const auto text = Text(node.selector);
         if (!text) return false;
         return (*text == value.literal) == (value.op == CompareOp::kEq);
       }
       case JsonValue::Kind::kText: {
-        const auto text = internal::ScalarText(*e, scratch_);
+        const auto text = Text(node.selector);
         if (!text) return false;
         return value.text.Matches(*text) == (value.op == CompareOp::kEq);
       }
       case JsonValue::Kind::kRegex: {
-        const auto text = internal::ScalarText(*e, scratch_);
+        const auto text = Text(node.selector);
         if (!text) return false;
         return value.regex->Search(*text) == (value.op == CompareOp::kEq);
       }
@@ -166,9 +174,6 @@ class JsonEvaluator {
 
   const internal::JsonProgram& program_;
   const internal::JsonState& state_;
-  std::array<Slot, kInline> inline_{};
-  std::vector<Slot> overflow_;
-  std::string scratch_;
 };
 
 // ---- space-delimited patterns ----

@@ -108,7 +108,7 @@ std::string FormatNumber(std::optional<double> value) {
 
 TEST(GoldenTest, AllCases) {
   const std::vector<GoldenCase> cases = LoadCases();
-  ASSERT_GE(cases.size(), 30u);
+  ASSERT_GE(cases.size(), 150u);
   int checks = 0;
   for (const GoldenCase& c : cases) {
     SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + " `" + c.name + "`");
