@@ -17,6 +17,7 @@
 #include "server/coverage.h"
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
+#include "server/trailwatch_operations.h"
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/cloudwatch/cloudwatch_service.h"
 #include "services/iam/iam_service.h"
@@ -75,7 +76,8 @@ struct ServiceSet::Services {
              deps.metric_sink ? deps.metric_sink : &cloudwatch_service->metric_sink(),
              [](const std::string& line) { spdlog::info("{}", line); }),
         sns(std::move(sns_service)),
-        cloudwatch(std::move(cloudwatch_service)) {}
+        cloudwatch(std::move(cloudwatch_service)),
+        trailwatch(*event_history, logs, *cloudwatch) {}
   store::AccountsRepository accounts;
   services::iam::SqliteIamStore iam_store;
   services::iam::IamService iam;
@@ -87,8 +89,10 @@ struct ServiceSet::Services {
   services::logs::SqliteLogsStore logs_store;
   services::logs::LogsService logs;
   std::unique_ptr<services::sns::SnsService> sns;
-  // Last: destroyed first, so its scheduler stops before SNS (its Notifier) goes.
+  // After SNS: destroyed before it, so its scheduler stops before SNS (its Notifier) goes.
   std::unique_ptr<services::cloudwatch::CloudWatchService> cloudwatch;
+  // trailwatch's own operations (import, backfill, replay) over the services above.
+  TrailwatchOperations trailwatch;
 };
 
 Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
@@ -116,6 +120,7 @@ ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move
   services_->logs.Register(operations_);
   services_->sns->Register(operations_);
   services_->cloudwatch->Register(operations_);
+  services_->trailwatch.Register(operations_);
 }
 
 pipeline::Notifier& ServiceSet::notifier() { return services_->sns->notifier(); }

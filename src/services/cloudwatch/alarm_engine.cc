@@ -253,9 +253,7 @@ Result<std::vector<QueryResult>> CloudWatchService::RunQueriesLocked(
   return ordered;
 }
 
-void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
-                                       std::vector<PendingAction>& actions) {
-  const AlarmConfig& c = alarm.config;
+EvaluationSettings CloudWatchService::SettingsOf(const AlarmConfig& c) {
   EvaluationSettings s;
   s.evaluation_periods = c.evaluation_periods;
   s.datapoints_to_alarm = c.datapoints_to_alarm;
@@ -270,6 +268,12 @@ void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
   if (c.extended_statistic && c.evaluate_low_sample_count_percentile == "ignore") {
     s.ignore_low_sample_percentile = ParsePercentile(*c.extended_statistic);
   }
+  return s;
+}
+
+std::vector<std::optional<SlotDatapoint>> CloudWatchService::MetricSlots(
+    const AlarmConfig& c, const EvaluationSettings& s, const std::vector<RawPoint>& points,
+    std::int64_t now) {
   // The evaluation range ends with the period in progress, so a datapoint counts the moment it
   // is stored; older slots fill gaps per the documented evaluation-range rules.
   const std::int64_t period_ms = std::int64_t{s.period_s} * 1000;
@@ -277,18 +281,30 @@ void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
   const std::int64_t newest = now - now % period_ms;
   const std::int64_t start = newest - std::int64_t{range - 1} * period_ms;
   std::vector<std::optional<SlotDatapoint>> slots(range);
+  for (const Aggregate& a : BucketPoints(points, start, newest + period_ms, s.period_s, c.unit)) {
+    auto v = StatValue(a, s.statistic);
+    if (!v) continue;
+    const double samples = c.extended_statistic ? PercentileSampleCount(a) : a.sample_count;
+    slots[(a.period_start_ms - start) / period_ms] = SlotDatapoint{a.period_start_ms, *v, samples};
+  }
+  return slots;
+}
+
+void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
+                                       std::vector<PendingAction>& actions) {
+  const AlarmConfig& c = alarm.config;
+  const EvaluationSettings s = SettingsOf(c);
+  std::vector<std::optional<SlotDatapoint>> slots;
   if (!c.is_math()) {
     MetricKey key{alarm.account_id, alarm.region, c.namespace_name, c.metric_name, c.dimensions};
     std::sort(key.dimensions.begin(), key.dimensions.end());
-    for (const Aggregate& a :
-         BucketPoints(PointsLocked(key), start, newest + period_ms, s.period_s, c.unit)) {
-      auto v = StatValue(a, s.statistic);
-      if (!v) continue;
-      const double samples = c.extended_statistic ? PercentileSampleCount(a) : a.sample_count;
-      slots[(a.period_start_ms - start) / period_ms] =
-          SlotDatapoint{a.period_start_ms, *v, samples};
-    }
+    slots = MetricSlots(c, s, PointsLocked(key), now);
   } else {
+    const std::int64_t period_ms = std::int64_t{s.period_s} * 1000;
+    const int range = EvaluationRangeSize(c.evaluation_periods);
+    const std::int64_t newest = now - now % period_ms;
+    const std::int64_t start = newest - std::int64_t{range - 1} * period_ms;
+    slots.resize(range);
     auto results =
         RunQueriesLocked(alarm.account_id, alarm.region, c.metrics, start, newest + period_ms);
     if (results) {

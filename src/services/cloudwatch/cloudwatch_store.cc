@@ -310,11 +310,11 @@ Result<std::int64_t> CloudWatchStore::AppendHistory(const HistoryItem& item) {
   return database_.Write([&](Connection& c) -> Result<std::int64_t> {
     auto stmt = c.Prepare(
         "INSERT INTO cw_alarm_history (account_id, region, alarm_name, alarm_type, timestamp, "
-        "item_type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "item_type, summary, data, replayed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt) return std::move(stmt).error();
-    if (Status st =
-            stmt->BindAll(item.account_id, item.region, item.alarm_name, item.alarm_type,
-                          item.timestamp_ms, HistoryTypeName(item.type), item.summary, item.data);
+    if (Status st = stmt->BindAll(item.account_id, item.region, item.alarm_name, item.alarm_type,
+                                  item.timestamp_ms, HistoryTypeName(item.type), item.summary,
+                                  item.data, item.replayed_at_ms);
         !st) {
       return std::move(st).error();
     }
@@ -327,9 +327,10 @@ Result<std::vector<HistoryItem>> CloudWatchStore::LoadHistory(std::int64_t since
   return database_.Read([&](Connection& c) -> Result<std::vector<HistoryItem>> {
     auto stmt = c.Prepare(
         "SELECT id, account_id, region, alarm_name, alarm_type, timestamp, item_type, summary, "
-        "data FROM cw_alarm_history WHERE timestamp >= ? ORDER BY id");
+        "data, replayed_at FROM cw_alarm_history WHERE timestamp >= ? OR replayed_at >= ? "
+        "ORDER BY id");
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(since_ms); !st) return std::move(st).error();
+    if (Status st = stmt->BindAll(since_ms, since_ms); !st) return std::move(st).error();
     std::vector<HistoryItem> out;
     while (true) {
       auto step = stmt->Step();
@@ -345,9 +346,23 @@ Result<std::vector<HistoryItem>> CloudWatchStore::LoadHistory(std::int64_t since
       h.type = ParseHistoryType(stmt->ColumnText(6)).value_or(HistoryType::kStateUpdate);
       h.summary = stmt->ColumnString(7);
       h.data = stmt->ColumnString(8);
+      if (!stmt->ColumnIsNull(9)) h.replayed_at_ms = stmt->ColumnInt64(9);
       out.push_back(std::move(h));
     }
     return out;
+  });
+}
+
+Status CloudWatchStore::DeleteReplayedHistory(const std::string& account, const std::string& region,
+                                              const std::string& alarm_name, std::int64_t start_ms,
+                                              std::int64_t end_ms) {
+  return database_.Write([&](Connection& c) -> Status {
+    auto stmt = c.Prepare(
+        "DELETE FROM cw_alarm_history WHERE account_id = ? AND region = ? AND alarm_name = ? AND "
+        "replayed_at IS NOT NULL AND timestamp >= ? AND timestamp <= ?");
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->BindAll(account, region, alarm_name, start_ms, end_ms); !st) return st;
+    return stmt->Exec();
   });
 }
 

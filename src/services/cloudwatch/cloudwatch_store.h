@@ -33,7 +33,12 @@ class CloudWatchStore {
 
   // Returns the item's id.
   Result<std::int64_t> AppendHistory(const HistoryItem& item);
+  // Items stamped since `since_ms`, and replayed items replayed since then.
   Result<std::vector<HistoryItem>> LoadHistory(std::int64_t since_ms);
+  // Deletes an alarm's replayed items stamped in [start_ms, end_ms].
+  Status DeleteReplayedHistory(const std::string& account, const std::string& region,
+                               const std::string& alarm_name, std::int64_t start_ms,
+                               std::int64_t end_ms);
 
   static std::string EncodeAlarm(const Alarm& alarm);
   static Result<Alarm> DecodeAlarm(std::string_view json);

@@ -140,6 +140,8 @@ struct HistoryItem {
   HistoryType type = HistoryType::kStateUpdate;
   std::string summary;
   std::string data;  // JSON
+  // Set on items written by ReplayAlarms (alarm_replay.cc): when the replay ran.
+  std::optional<std::int64_t> replayed_at_ms;
 };
 
 std::string AlarmArn(std::string_view region, std::string_view account, std::string_view name);
