@@ -144,7 +144,8 @@ int RunImport(AwsClient& client, const ImportOptions& options, std::ostream& out
   if (replay) {
     out << "  alarms replayed:   " << replay->replayed.size() << ", " << replay->transitions.size()
         << " state change" << (replay->transitions.size() == 1 ? "" : "s")
-        << " recorded in alarm history (no notifications sent)\n";
+        << " recorded in alarm history (no notifications sent; aws cloudwatch "
+           "describe-alarm-history shows them)\n";
     for (const std::string& line : DescribeTransitions(*replay)) out << "    " << line << "\n";
     for (const std::string& line : replay->skipped) out << "    not replayed: " << line << "\n";
   }

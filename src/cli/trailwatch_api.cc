@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/trailwatch_api.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "common/time_format.h"
 
@@ -59,10 +61,27 @@ Result<ReplaySummary> ReplayAlarms(AwsClient& client, std::int64_t start_millis,
 }
 
 std::vector<std::string> DescribeTransitions(const ReplaySummary& summary) {
-  std::vector<std::string> lines;
+  struct Fired {
+    int times = 0;
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+  };
+  std::map<std::string, Fired> fired;
+  std::size_t width = 0;
   for (const auto& t : summary.transitions) {
-    lines.push_back(t.alarm + ": " + t.from + " -> " + t.to + " at " +
-                    FormatIso8601(t.millis, false));
+    if (t.to != "ALARM") continue;
+    Fired& f = fired[t.alarm];
+    if (f.times++ == 0) f.first = t.millis;
+    f.last = t.millis;
+    width = std::max(width, t.alarm.size());
+  }
+  std::vector<std::string> lines;
+  for (const auto& [alarm, f] : fired) {
+    std::string line = alarm + std::string(width - alarm.size() + 2, ' ') + "ALARM " +
+                       std::to_string(f.times) + (f.times == 1 ? " time, at " : " times, first ") +
+                       FormatIso8601(f.first, false);
+    if (f.times > 1) line += ", last " + FormatIso8601(f.last, false);
+    lines.push_back(std::move(line));
   }
   return lines;
 }

@@ -46,7 +46,8 @@ Result<ReplaySummary> ReplayAlarms(AwsClient& client, std::int64_t start_millis,
                                    std::int64_t end_millis,
                                    const std::vector<std::string>& alarm_names);
 
-// "ALARM at 2016-06-04T05:12:00Z" lines for a summary.
+// One line per alarm that went to ALARM during the replay: how often, first and last time
+// ("CIS-4.3-RootAccountUsage_alarm  ALARM 1 time, at 2016-06-04T12:19:03Z"), in alarm order.
 std::vector<std::string> DescribeTransitions(const ReplaySummary& summary);
 
 }  // namespace tw::cli
