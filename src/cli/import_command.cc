@@ -40,7 +40,8 @@ int RunImport(AwsClient& client, const ImportOptions& options, std::ostream& out
     return 1;
   }
 
-  Progress progress(err, options.progress_terminal, options.progress_interval_seconds);
+  Progress progress(err, options.progress_terminal, options.progress_interval_seconds,
+                    std::max<std::size_t>(options.terminal_width, 20) - 1);
   ProgressCounts counts;
   counts.files_total = found.files.size();
   for (const FoundFile& f : found.files) counts.bytes_total += f.size;
@@ -82,6 +83,9 @@ int RunImport(AwsClient& client, const ImportOptions& options, std::ostream& out
         const AwsError& e = answer.error();
         if (e.code == "InvalidParameterException") {
           skip("rejected by the server: " + e.message);
+        } else if (e.http_status == 413) {
+          skip("too large for one request (" + FormatBytes(text->size()) +
+               " of JSON; the server's body limit applies)");
         } else {
           fatal = e.code + ": " + e.message;
           progress.Message("import: " + name + ": " + *fatal);
@@ -141,7 +145,9 @@ int RunImport(AwsClient& client, const ImportOptions& options, std::ostream& out
     out << "  event time span:   " << FormatIso8601(*first, false) << " .. "
         << FormatIso8601(*last, false) << "\n";
   }
-  if (replay) {
+  if (replay && replay->replayed.empty()) {
+    out << "  alarms replayed:   none (no alarm's metric has data in the imported span)\n";
+  } else if (replay) {
     out << "  alarms replayed:   " << replay->replayed.size() << ", " << replay->transitions.size()
         << " state change" << (replay->transitions.size() == 1 ? "" : "s")
         << " recorded in alarm history (no notifications sent; aws cloudwatch "

@@ -21,6 +21,7 @@ struct ImportOptions {
   std::vector<std::string> paths;
   bool replay_alarms = true;
   bool progress_terminal = false;  // stderr is a TTY
+  std::size_t terminal_width = 100;
   double progress_interval_seconds = 5.0;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/progress.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -57,10 +58,13 @@ std::string ProgressLine(const ProgressCounts& c, double elapsed, bool bar, std:
                 static_cast<long long>(c.events), FormatBytes(c.bytes_done).c_str(),
                 FormatBytes(c.bytes_total).c_str(), rate, eta.c_str());
   std::string line = stats;
-  if (bar && width > line.size() + 8) {
-    const std::size_t cells = std::min<std::size_t>(30, width - line.size() - 4);
-    const auto filled = static_cast<std::size_t>(fraction * static_cast<double>(cells));
-    line = "[" + std::string(filled, '#') + std::string(cells - filled, '.') + "] " + line;
+  // A fixed-width bar, so the line does not jitter as the numbers grow; dropped when the
+  // terminal is too narrow for it.
+  constexpr std::size_t kCells = 24;
+  if (bar && width >= line.size() + kCells + 3) {
+    const auto filled =
+        static_cast<std::size_t>(std::min(1.0, fraction) * static_cast<double>(kCells));
+    line = "[" + std::string(filled, '#') + std::string(kCells - filled, '.') + "] " + line;
   }
   if (line.size() > width) line.resize(width);
   return line;

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -187,6 +188,11 @@ int main(int argc, char** argv) {
     if (*import) {
       import_options.replay_alarms = !no_replay;
       import_options.progress_terminal = ::isatty(STDERR_FILENO) != 0;
+      winsize size{};
+      if (import_options.progress_terminal && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 &&
+          size.ws_col > 0) {
+        import_options.terminal_width = size.ws_col;
+      }
       return cli::RunImport(client, import_options, std::cout, std::cerr);
     }
     cis_options.backfill = !no_backfill;
