@@ -265,7 +265,8 @@ int RunCisEnable(AwsClient& client, const CisOptions& options, std::ostream& out
     w_filter = std::max(w_filter, CisFilterName(*r.item).size());
     w_alarm = std::max(w_alarm, CisAlarmName(*r.item).size());
   }
-  out << Pad("CIS", 5) << "  " << Pad("FILTER / METRIC", w_filter) << "  " << Pad("ALARM", w_alarm)
+  // The metric is named like its filter, so one column shows both.
+  out << Pad("CIS", 5) << "  " << Pad("FILTER = METRIC", w_filter) << "  " << Pad("ALARM", w_alarm)
       << "  FILTER     ALARM\n";
   int created = 0, updated = 0, unchanged = 0;
   for (const Row& r : rows) {
