@@ -60,7 +60,7 @@ void CloudWatchService::Load() {
   if (auto points = store_.LoadPoints(now - kRetentionMillis)) {
     for (auto& [key, p] : *points) {
       MetricSeries& series = metrics_[key];
-      series.last_put_ms = std::max(series.last_put_ms, p.timestamp_ms);
+      series.last_put_ms = std::max({series.last_put_ms, p.timestamp_ms, p.received_ms});
       series.points.push_back(std::move(p));
     }
     for (auto& [key, series] : metrics_) {
@@ -107,13 +107,16 @@ void CloudWatchService::Tick() {
       EvaluateLocked(alarm, now, actions);
       alarm.next_evaluation_ms = NextEvaluation(alarm, now);
     }
-    // Points older than two weeks go (hourly), as CloudWatch no longer accepts or needs them.
+    // Points older than two weeks go (hourly), as CloudWatch no longer accepts or needs them;
+    // old points stored recently (imported CloudTrail events) stay two weeks from their arrival.
     if (now - last_prune_ms_ >= 3'600'000) {
       last_prune_ms_ = now;
       const std::int64_t cutoff = now - kRetentionMillis;
       for (auto it = metrics_.begin(); it != metrics_.end();) {
         auto& points = it->second.points;
-        std::erase_if(points, [&](const RawPoint& p) { return p.timestamp_ms < cutoff; });
+        std::erase_if(points, [&](const RawPoint& p) {
+          return std::max(p.timestamp_ms, p.received_ms) < cutoff;
+        });
         it = points.empty() ? metrics_.erase(it) : std::next(it);
       }
       (void)store_.DeletePointsBefore(cutoff);
@@ -142,6 +145,8 @@ Status CloudWatchService::Sink::Put(std::vector<pipeline::MetricDatum> data) {
 
 Status CloudWatchService::PutPoints(std::vector<std::pair<MetricKey, RawPoint>> points) {
   if (points.empty()) return {};
+  const std::int64_t received = EpochMillis(clock_.Now());
+  for (auto& [key, p] : points) p.received_ms = received;
   if (Status st = store_.AppendPoints(points); !st) return st;
   std::vector<PendingAction> actions;
   {

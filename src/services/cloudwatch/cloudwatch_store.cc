@@ -195,15 +195,15 @@ Status CloudWatchStore::AppendPoints(const std::vector<std::pair<MetricKey, RawP
     for (const auto& [key, p] : points) {
       auto stmt = c.Prepare(
           "INSERT INTO cw_points (account_id, region, namespace, metric_name, dimensions, "
-          "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution, "
+          "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       if (!stmt) return std::move(stmt).error();
       json::array vals;
       for (const auto& [v, n] : p.values) vals.push_back(json::array{v, n});
       if (Status st = stmt->BindAll(key.account_id, key.region, key.namespace_name, key.metric_name,
                                     DimensionsJson(key.dimensions), p.timestamp_ms, p.unit,
                                     p.sample_count, p.sum, p.minimum, p.maximum,
-                                    json::serialize(vals), p.storage_resolution);
+                                    json::serialize(vals), p.storage_resolution, p.received_ms);
           !st) {
         return st;
       }
@@ -219,10 +219,10 @@ Result<std::vector<std::pair<MetricKey, RawPoint>>> CloudWatchStore::LoadPoints(
   return database_.Read([&](Connection& c) -> Result<Out> {
     auto stmt = c.Prepare(
         "SELECT account_id, region, namespace, metric_name, dimensions, timestamp, unit, "
-        "sample_count, sum, minimum, maximum, vals, storage_resolution FROM cw_points "
-        "WHERE timestamp >= ? ORDER BY id");
+        "sample_count, sum, minimum, maximum, vals, storage_resolution, received_at FROM "
+        "cw_points WHERE timestamp >= ? OR received_at >= ? ORDER BY id");
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(since_ms); !st) return std::move(st).error();
+    if (Status st = stmt->BindAll(since_ms, since_ms); !st) return std::move(st).error();
     Out out;
     while (true) {
       auto step = stmt->Step();
@@ -251,6 +251,7 @@ Result<std::vector<std::pair<MetricKey, RawPoint>>> CloudWatchStore::LoadPoints(
         }
       }
       p.storage_resolution = static_cast<int>(stmt->ColumnInt64(12));
+      if (!stmt->ColumnIsNull(13)) p.received_ms = stmt->ColumnInt64(13);
       out.emplace_back(std::move(key), std::move(p));
     }
     return out;
@@ -259,9 +260,10 @@ Result<std::vector<std::pair<MetricKey, RawPoint>>> CloudWatchStore::LoadPoints(
 
 Status CloudWatchStore::DeletePointsBefore(std::int64_t cutoff_ms) {
   return database_.Write([&](Connection& c) -> Status {
-    auto stmt = c.Prepare("DELETE FROM cw_points WHERE timestamp < ?");
+    auto stmt = c.Prepare(
+        "DELETE FROM cw_points WHERE timestamp < ? AND (received_at IS NULL OR received_at < ?)");
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(cutoff_ms); !st) return st;
+    if (Status st = stmt->BindAll(cutoff_ms, cutoff_ms); !st) return st;
     return stmt->Exec();
   });
 }

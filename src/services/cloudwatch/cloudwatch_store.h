@@ -23,7 +23,9 @@ class CloudWatchStore {
   explicit CloudWatchStore(store::Database& database) : database_(database) {}
 
   Status AppendPoints(const std::vector<std::pair<MetricKey, RawPoint>>& points);
+  // Points stamped or received since `since_ms`.
   Result<std::vector<std::pair<MetricKey, RawPoint>>> LoadPoints(std::int64_t since_ms);
+  // Deletes points both stamped and received before `cutoff_ms`.
   Status DeletePointsBefore(std::int64_t cutoff_ms);
 
   Status SaveAlarm(const Alarm& alarm);

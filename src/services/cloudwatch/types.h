@@ -39,6 +39,9 @@ struct RawPoint {
   double maximum = 0;
   std::vector<std::pair<double, double>> values;  // value, count
   int storage_resolution = 60;
+  // When it was stored. Points are kept 15 days from their timestamp or from this, whichever is
+  // later, so datapoints of imported (old) CloudTrail events stay queryable 15 days after import.
+  std::int64_t received_ms = 0;
 };
 
 // The statistics of one period.

@@ -556,5 +556,45 @@ TEST_F(CloudWatchServiceTest, ReplayOnlyTheNamedAlarms) {
   EXPECT_EQ(Summaries("a").size(), 1u);  // only "created"
 }
 
+// Datapoints of imported events are old when they arrive: they are kept 15 days from their
+// arrival (across restarts), not dropped at the next hourly prune.
+TEST_F(CloudWatchServiceTest, OldPointsStayFifteenDaysFromArrival) {
+  pipeline::MetricDatum d;
+  d.account_id = "000000000000";
+  d.region = "us-east-1";
+  d.namespace_name = "App";
+  d.metric_name = "Errors";
+  d.value = 1;
+  d.timestamp_millis = kT0 - 400LL * 86'400'000;
+  ASSERT_TRUE(service_->metric_sink().Put({d}));
+  auto count = [&] {
+    Value stats = Ok(&CloudWatchService::GetMetricStatistics,
+                     S({{"Namespace", "App"},
+                        {"MetricName", "Errors"},
+                        {"StartTime", protocol::Timestamp{d.timestamp_millis - 3'600'000}},
+                        {"EndTime", protocol::Timestamp{d.timestamp_millis + 3'600'000}},
+                        {"Period", 3600},
+                        {"Statistics", L({"SampleCount"})}}));
+    double n = 0;
+    for (const Value& p : stats.Find("Datapoints")->as_list()) {
+      n += p.Find("SampleCount")->as_double();
+    }
+    return n;
+  };
+  EXPECT_EQ(count(), 1);
+  clock_.Advance(2 * 3'600'000);
+  service_->Tick();  // the hourly prune
+  EXPECT_EQ(count(), 1);
+  service_.reset();
+  service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
+  EXPECT_EQ(count(), 1);
+  clock_.Advance(16LL * 86'400'000);
+  service_->Tick();
+  EXPECT_EQ(count(), 0);
+  service_.reset();
+  service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
+  EXPECT_EQ(count(), 0);
+}
+
 }  // namespace
 }  // namespace tw::services::cloudwatch
