@@ -365,3 +365,16 @@ def test_cis_enable_reports_server_errors(fresh, binary, clients):
         "arn:aws:sns:us-east-1:000000000000:t"])
     assert code == 1
     assert "ResourceNotFoundException: The specified log group does not exist." in err
+
+
+def test_cis_enable_without_backfill_is_like_aws(fresh, binary, clients):
+    """--no-backfill: as in AWS, filters created after the events arrived count nothing of them."""
+    code, _, err = trailwatch(binary, fresh.endpoint, [
+        "import", "--log-group", "late", os.path.join(CORPUS, "cloud-custodian")])
+    assert code == 0, err
+    topic = make_topic(clients, fresh)
+    code, out, err = trailwatch(binary, fresh.endpoint, [
+        "cis", "enable", "--log-group", "late", "--topic", topic, "--no-backfill"])
+    assert code == 0, err
+    assert "Backfill" not in out
+    assert state_updates(clients, fresh, ROOT_ALARM) == []
