@@ -18,6 +18,7 @@
 #include "server/coverage.h"
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
+#include "server/trailwatch_operations.h"
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/cloudwatch/cloudwatch_service.h"
 #include "services/iam/iam_service.h"
@@ -80,7 +81,8 @@ struct ServiceSet::Services {
             [](const std::string& line) { spdlog::info("{}", line); },
             [](const std::string& line) { spdlog::warn("{}", line); }),
         sns(std::move(sns_service)),
-        cloudwatch(std::move(cloudwatch_service)) {
+        cloudwatch(std::move(cloudwatch_service)),
+        trailwatch(*event_history, logs, *cloudwatch) {
     trail_targets = std::make_unique<CloudTrailTargets>(s3, logs, logs_store, iam_store, iam,
                                                         deps.account_id, deps.clock);
     deliverer = std::make_unique<services::cloudtrail::TrailDeliverer>(
@@ -111,12 +113,14 @@ struct ServiceSet::Services {
   services::logs::SqliteLogsStore logs_store;
   services::logs::LogsService logs;
   std::unique_ptr<services::sns::SnsService> sns;
-  // Last: destroyed first, so its scheduler stops before SNS (its Notifier) goes.
+  // After SNS: destroyed before it, so its scheduler stops before SNS (its Notifier) goes.
   std::unique_ptr<services::cloudwatch::CloudWatchService> cloudwatch;
   // Built in the constructor body over the services above; stopped by StopCloudTrail first.
   std::unique_ptr<CloudTrailTargets> trail_targets;
   std::unique_ptr<services::cloudtrail::TrailDeliverer> deliverer;
   std::unique_ptr<services::cloudtrail::CloudTrailService> cloudtrail;
+  // trailwatch's own operations (import, backfill, replay) over the services above.
+  TrailwatchOperations trailwatch;
 };
 
 Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
@@ -147,6 +151,7 @@ ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move
   services_->logs.Register(operations_);
   services_->sns->Register(operations_);
   services_->cloudwatch->Register(operations_);
+  services_->trailwatch.Register(operations_);
 }
 
 pipeline::Notifier& ServiceSet::notifier() { return services_->sns->notifier(); }

@@ -184,8 +184,9 @@ const ServiceAuthz& SnsAuthz() {
 }
 
 const ServiceAuthz* FindServiceAuthz(std::string_view service) {
-  for (const ServiceAuthz* table : {&IamAuthz(), &S3Authz(), &LogsAuthz(), &StsAuthz(),
-                                    &CloudTrailAuthz(), &CloudWatchAuthz(), &SnsAuthz()}) {
+  for (const ServiceAuthz* table :
+       {&IamAuthz(), &S3Authz(), &LogsAuthz(), &StsAuthz(), &CloudTrailAuthz(), &CloudWatchAuthz(),
+        &SnsAuthz(), &TrailwatchAuthz()}) {
     if (table->service == service) return table;
   }
   return nullptr;

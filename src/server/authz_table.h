@@ -79,6 +79,7 @@ const ServiceAuthz& StsAuthz();
 const ServiceAuthz& CloudTrailAuthz();
 const ServiceAuthz& CloudWatchAuthz();
 const ServiceAuthz& SnsAuthz();
+const ServiceAuthz& TrailwatchAuthz();
 
 // Helpers the tables share.
 std::string InputString(const protocol::Value& input, std::string_view member);

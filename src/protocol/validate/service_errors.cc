@@ -49,6 +49,10 @@ constexpr ServiceValidationErrors kTable[] = {
      "partly verified: MalformedXML \"The XML you provided was not well-formed or did not "
      "validate against our published schema\" is S3's answer to a bad or missing body; "
      "InvalidArgument texts for other parameters are S3-specific and owned by the service"},
+    {"trailwatch", ValidationStyle::kFramework, ErrorCode::kInvalidParameterException,
+     ErrorCode::kInvalidParameterException, false,
+     "trailwatch's own extension operations (models/trailwatch.json): not an AWS service; they "
+     "answer like CloudWatch Logs, whose log groups they write"},
 };
 
 constexpr ServiceValidationErrors kDefault = {"",

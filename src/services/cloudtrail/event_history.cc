@@ -50,34 +50,55 @@ Result<std::unique_ptr<EventHistory>> EventHistory::Open(const std::filesystem::
   return std::unique_ptr<EventHistory>(new EventHistory(std::move(db).value()));
 }
 
+Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEvent& e,
+                                        std::optional<std::int64_t> imported_at) {
+  auto insert = c.Prepare(
+      "INSERT OR IGNORE INTO events (event_id, event_time, recipient_account_id, aws_region, "
+      "event_source, event_name, event_category, read_only, username, access_key_id, "
+      "error_code, record, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!insert) return insert.error();
+  if (Status st = insert->BindAll(e.event_id, e.event_time_millis, e.recipient_account_id,
+                                  e.aws_region, e.event_source, e.event_name, e.event_category,
+                                  static_cast<std::int64_t>(e.read_only), e.username,
+                                  e.access_key_id, e.error_code, e.record_json, imported_at);
+      !st) {
+    return st.error();
+  }
+  if (Status st = insert->Exec(); !st) return st.error();
+  // Events carry ids, so a batch stored twice (a retry after an unclear failure) is harmless.
+  if (c.Changes() == 0) return false;
+  const std::int64_t seq = c.LastInsertRowId();
+  for (const pipeline::TrailResource& r : e.resources) {
+    auto resource = c.Prepare("INSERT INTO event_resources (seq, type, name) VALUES (?,?,?)");
+    if (!resource) return resource.error();
+    if (Status st = resource->BindAll(seq, r.type, r.name); !st) return st.error();
+    if (Status st = resource->Exec(); !st) return st.error();
+  }
+  return true;
+}
+
 Status EventHistory::Append(const std::vector<pipeline::TrailEvent>& events) {
   if (events.empty()) return {};
   return db_->Write([&](Connection& c) -> Status {
     for (const pipeline::TrailEvent& e : events) {
-      auto insert = c.Prepare(
-          "INSERT OR IGNORE INTO events (event_id, event_time, recipient_account_id, aws_region, "
-          "event_source, event_name, event_category, read_only, username, access_key_id, "
-          "error_code, record) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-      if (!insert) return insert.error();
-      if (Status st = insert->BindAll(e.event_id, e.event_time_millis, e.recipient_account_id,
-                                      e.aws_region, e.event_source, e.event_name, e.event_category,
-                                      static_cast<std::int64_t>(e.read_only), e.username,
-                                      e.access_key_id, e.error_code, e.record_json);
-          !st) {
-        return st;
-      }
-      if (Status st = insert->Exec(); !st) return st;
-      // Events carry ids, so a batch stored twice (a retry after an unclear failure) is harmless.
-      if (c.Changes() == 0) continue;
-      const std::int64_t seq = c.LastInsertRowId();
-      for (const pipeline::TrailResource& r : e.resources) {
-        auto resource = c.Prepare("INSERT INTO event_resources (seq, type, name) VALUES (?,?,?)");
-        if (!resource) return resource.error();
-        if (Status st = resource->BindAll(seq, r.type, r.name); !st) return st;
-        if (Status st = resource->Exec(); !st) return st;
-      }
+      if (auto inserted = InsertLocked(c, e, std::nullopt); !inserted) return inserted.error();
     }
     return {};
+  });
+}
+
+Result<std::vector<bool>> EventHistory::AppendImported(
+    const std::vector<pipeline::TrailEvent>& events, std::int64_t imported_at_millis) {
+  if (events.empty()) return std::vector<bool>{};
+  return db_->Write([&](Connection& c) -> Result<std::vector<bool>> {
+    std::vector<bool> fresh;
+    fresh.reserve(events.size());
+    for (const pipeline::TrailEvent& e : events) {
+      auto inserted = InsertLocked(c, e, imported_at_millis);
+      if (!inserted) return inserted.error();
+      fresh.push_back(*inserted);
+    }
+    return fresh;
   });
 }
 
@@ -161,9 +182,10 @@ Result<LookupPage> EventHistory::Lookup(const LookupQuery& query) {
 
 Result<std::int64_t> EventHistory::PurgeBefore(std::int64_t cutoff_millis) {
   return db_->Write([&](Connection& c) -> Result<std::int64_t> {
-    auto st = c.Prepare("DELETE FROM events WHERE event_time < ?");
+    auto st = c.Prepare(
+        "DELETE FROM events WHERE (imported_at IS NULL AND event_time < ?) OR imported_at < ?");
     if (!st) return st.error();
-    if (Status b = st->Bind(1, cutoff_millis); !b) return b.error();
+    if (Status b = st->BindAll(cutoff_millis, cutoff_millis); !b) return b.error();
     if (Status done = st->Exec(); !done) return done.error();
     return static_cast<std::int64_t>(c.Changes());
   });

@@ -58,8 +58,14 @@ class EventHistory {
   static Result<std::unique_ptr<EventHistory>> Open(const std::filesystem::path& data_dir);
 
   Status Append(const std::vector<pipeline::TrailEvent>& events);
+  // Stores events imported from CloudTrail log files in one transaction, marked as imported at
+  // `imported_at_millis` (their retention counts from then, not from their event time). An event
+  // whose id is already stored is left alone; the result says, per event, whether it was new.
+  Result<std::vector<bool>> AppendImported(const std::vector<pipeline::TrailEvent>& events,
+                                           std::int64_t imported_at_millis);
   Result<LookupPage> Lookup(const LookupQuery& query);
-  // Deletes events older than `cutoff_millis`; returns how many.
+  // Deletes recorded events older than `cutoff_millis` and imported events imported before it;
+  // returns how many.
   Result<std::int64_t> PurgeBefore(std::int64_t cutoff_millis);
 
   // cloudtrail.db, which the trail registry shares.
@@ -67,6 +73,9 @@ class EventHistory {
 
  private:
   explicit EventHistory(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  // One insert (and its resources) inside a write transaction; false when the id was stored.
+  static Result<bool> InsertLocked(store::Connection& c, const pipeline::TrailEvent& e,
+                                   std::optional<std::int64_t> imported_at);
   std::unique_ptr<store::Database> db_;
 };
 

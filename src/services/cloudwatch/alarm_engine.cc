@@ -60,7 +60,7 @@ void CloudWatchService::Load() {
   if (auto points = store_.LoadPoints(now - kRetentionMillis)) {
     for (auto& [key, p] : *points) {
       MetricSeries& series = metrics_[key];
-      series.last_put_ms = std::max(series.last_put_ms, p.timestamp_ms);
+      series.last_put_ms = std::max({series.last_put_ms, p.timestamp_ms, p.received_ms});
       series.points.push_back(std::move(p));
     }
     for (auto& [key, series] : metrics_) {
@@ -107,13 +107,16 @@ void CloudWatchService::Tick() {
       EvaluateLocked(alarm, now, actions);
       alarm.next_evaluation_ms = NextEvaluation(alarm, now);
     }
-    // Points older than two weeks go (hourly), as CloudWatch no longer accepts or needs them.
+    // Points older than two weeks go (hourly), as CloudWatch no longer accepts or needs them;
+    // old points stored recently (imported CloudTrail events) stay two weeks from their arrival.
     if (now - last_prune_ms_ >= 3'600'000) {
       last_prune_ms_ = now;
       const std::int64_t cutoff = now - kRetentionMillis;
       for (auto it = metrics_.begin(); it != metrics_.end();) {
         auto& points = it->second.points;
-        std::erase_if(points, [&](const RawPoint& p) { return p.timestamp_ms < cutoff; });
+        std::erase_if(points, [&](const RawPoint& p) {
+          return std::max(p.timestamp_ms, p.received_ms) < cutoff;
+        });
         it = points.empty() ? metrics_.erase(it) : std::next(it);
       }
       (void)store_.DeletePointsBefore(cutoff);
@@ -142,6 +145,8 @@ Status CloudWatchService::Sink::Put(std::vector<pipeline::MetricDatum> data) {
 
 Status CloudWatchService::PutPoints(std::vector<std::pair<MetricKey, RawPoint>> points) {
   if (points.empty()) return {};
+  const std::int64_t received = EpochMillis(clock_.Now());
+  for (auto& [key, p] : points) p.received_ms = received;
   if (Status st = store_.AppendPoints(points); !st) return st;
   std::vector<PendingAction> actions;
   {
@@ -253,9 +258,7 @@ Result<std::vector<QueryResult>> CloudWatchService::RunQueriesLocked(
   return ordered;
 }
 
-void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
-                                       std::vector<PendingAction>& actions) {
-  const AlarmConfig& c = alarm.config;
+EvaluationSettings CloudWatchService::SettingsOf(const AlarmConfig& c) {
   EvaluationSettings s;
   s.evaluation_periods = c.evaluation_periods;
   s.datapoints_to_alarm = c.datapoints_to_alarm;
@@ -270,6 +273,12 @@ void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
   if (c.extended_statistic && c.evaluate_low_sample_count_percentile == "ignore") {
     s.ignore_low_sample_percentile = ParsePercentile(*c.extended_statistic);
   }
+  return s;
+}
+
+std::vector<std::optional<SlotDatapoint>> CloudWatchService::MetricSlots(
+    const AlarmConfig& c, const EvaluationSettings& s, const std::vector<RawPoint>& points,
+    std::int64_t now) {
   // The evaluation range ends with the period in progress, so a datapoint counts the moment it
   // is stored; older slots fill gaps per the documented evaluation-range rules.
   const std::int64_t period_ms = std::int64_t{s.period_s} * 1000;
@@ -277,18 +286,30 @@ void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
   const std::int64_t newest = now - now % period_ms;
   const std::int64_t start = newest - std::int64_t{range - 1} * period_ms;
   std::vector<std::optional<SlotDatapoint>> slots(range);
+  for (const Aggregate& a : BucketPoints(points, start, newest + period_ms, s.period_s, c.unit)) {
+    auto v = StatValue(a, s.statistic);
+    if (!v) continue;
+    const double samples = c.extended_statistic ? PercentileSampleCount(a) : a.sample_count;
+    slots[(a.period_start_ms - start) / period_ms] = SlotDatapoint{a.period_start_ms, *v, samples};
+  }
+  return slots;
+}
+
+void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
+                                       std::vector<PendingAction>& actions) {
+  const AlarmConfig& c = alarm.config;
+  const EvaluationSettings s = SettingsOf(c);
+  std::vector<std::optional<SlotDatapoint>> slots;
   if (!c.is_math()) {
     MetricKey key{alarm.account_id, alarm.region, c.namespace_name, c.metric_name, c.dimensions};
     std::sort(key.dimensions.begin(), key.dimensions.end());
-    for (const Aggregate& a :
-         BucketPoints(PointsLocked(key), start, newest + period_ms, s.period_s, c.unit)) {
-      auto v = StatValue(a, s.statistic);
-      if (!v) continue;
-      const double samples = c.extended_statistic ? PercentileSampleCount(a) : a.sample_count;
-      slots[(a.period_start_ms - start) / period_ms] =
-          SlotDatapoint{a.period_start_ms, *v, samples};
-    }
+    slots = MetricSlots(c, s, PointsLocked(key), now);
   } else {
+    const std::int64_t period_ms = std::int64_t{s.period_s} * 1000;
+    const int range = EvaluationRangeSize(c.evaluation_periods);
+    const std::int64_t newest = now - now % period_ms;
+    const std::int64_t start = newest - std::int64_t{range - 1} * period_ms;
+    slots.resize(range);
     auto results =
         RunQueriesLocked(alarm.account_id, alarm.region, c.metrics, start, newest + period_ms);
     if (results) {

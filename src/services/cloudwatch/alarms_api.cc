@@ -417,6 +417,11 @@ Result<Value> CloudWatchService::DescribeAlarmHistory(RequestContext& context, c
     if (end && h.timestamp_ms > *end) continue;
     matched.push_back(&h);
   }
+  // By time, then by store order: replayed items (alarm_replay.cc) are stored after live ones
+  // but carry older timestamps.
+  std::stable_sort(matched.begin(), matched.end(), [](const HistoryItem* a, const HistoryItem* b) {
+    return a->timestamp_ms < b->timestamp_ms;
+  });
   if (!ascending) std::reverse(matched.begin(), matched.end());
   Value list = Value::MakeList();
   bool more = false;

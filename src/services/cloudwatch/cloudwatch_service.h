@@ -32,6 +32,7 @@
 #include "common/clock.h"
 #include "pipeline/metric_sink.h"
 #include "pipeline/notifier.h"
+#include "services/cloudwatch/alarm_evaluator.h"
 #include "services/cloudwatch/cloudwatch_store.h"
 #include "services/cloudwatch/metric_math.h"
 #include "services/cloudwatch/types.h"
@@ -92,6 +93,33 @@ class CloudWatchService {
   Result<Value> UntagResource(RequestContext& context, const Value& input);
   Result<Value> ListTagsForResource(RequestContext& context, const Value& input);
 
+  // Replays alarms over a past span (alarm_replay.cc; a trailwatch extension for imported
+  // CloudTrail logs): each alarm of the account and Region (all, or those named) whose metric has
+  // datapoints stamped in [start_ms, end_ms] is evaluated as if time had run through the span —
+  // at each datapoint's time (the event-driven evaluation) and at the period boundaries after it
+  // until the data has left the evaluation range (the clock-driven one) — seeing only the
+  // datapoints stamped up to that moment, starting from INSUFFICIENT_DATA. Every transition is
+  // written to the alarm's history with its original timestamp, the AWS summary and data, and
+  // the summary suffix " (replayed)"; a new replay of the same alarm and span replaces the
+  // earlier replayed items. The alarm's current state is not touched and no action runs
+  // (replayed transitions are history, not news: no SNS notification). Metric math alarms are
+  // skipped (reported as such).
+  struct ReplayTransition {
+    std::string alarm_name;
+    std::int64_t timestamp_ms = 0;
+    AlarmState from = AlarmState::kInsufficientData;
+    AlarmState to = AlarmState::kInsufficientData;
+    std::string reason;
+  };
+  struct ReplayResult {
+    std::vector<std::string> replayed;                         // alarms with data in the span
+    std::vector<std::pair<std::string, std::string>> skipped;  // alarm, why
+    std::vector<ReplayTransition> transitions;                 // by time
+  };
+  Result<ReplayResult> ReplayAlarms(const std::string& account, const std::string& region,
+                                    std::int64_t start_ms, std::int64_t end_ms,
+                                    const std::vector<std::string>& alarm_names);
+
   // Runs GetMetricData-style queries over [start, end) with `period_s` grid (0: each query's own).
   Result<std::vector<QueryResult>> RunQueries(const std::string& account, const std::string& region,
                                               const std::vector<MetricQuery>& queries,
@@ -140,6 +168,13 @@ class CloudWatchService {
                                                     const std::vector<MetricQuery>& queries,
                                                     std::int64_t start_ms, std::int64_t end_ms);
   static bool Watches(const Alarm& alarm, const MetricKey& key);
+  // The evaluator's settings for an alarm, and the evaluation-range slots of a (non-math) alarm
+  // at `now` from `points` (sorted by time).
+  static EvaluationSettings SettingsOf(const AlarmConfig& c);
+  static std::vector<std::optional<SlotDatapoint>> MetricSlots(const AlarmConfig& c,
+                                                               const EvaluationSettings& s,
+                                                               const std::vector<RawPoint>& points,
+                                                               std::int64_t now);
   static std::int64_t NextEvaluation(const Alarm& alarm, std::int64_t now);
   void SchedulerLoop();
   void Load();

@@ -195,15 +195,15 @@ Status CloudWatchStore::AppendPoints(const std::vector<std::pair<MetricKey, RawP
     for (const auto& [key, p] : points) {
       auto stmt = c.Prepare(
           "INSERT INTO cw_points (account_id, region, namespace, metric_name, dimensions, "
-          "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution, "
+          "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       if (!stmt) return std::move(stmt).error();
       json::array vals;
       for (const auto& [v, n] : p.values) vals.push_back(json::array{v, n});
       if (Status st = stmt->BindAll(key.account_id, key.region, key.namespace_name, key.metric_name,
                                     DimensionsJson(key.dimensions), p.timestamp_ms, p.unit,
                                     p.sample_count, p.sum, p.minimum, p.maximum,
-                                    json::serialize(vals), p.storage_resolution);
+                                    json::serialize(vals), p.storage_resolution, p.received_ms);
           !st) {
         return st;
       }
@@ -219,10 +219,10 @@ Result<std::vector<std::pair<MetricKey, RawPoint>>> CloudWatchStore::LoadPoints(
   return database_.Read([&](Connection& c) -> Result<Out> {
     auto stmt = c.Prepare(
         "SELECT account_id, region, namespace, metric_name, dimensions, timestamp, unit, "
-        "sample_count, sum, minimum, maximum, vals, storage_resolution FROM cw_points "
-        "WHERE timestamp >= ? ORDER BY id");
+        "sample_count, sum, minimum, maximum, vals, storage_resolution, received_at FROM "
+        "cw_points WHERE timestamp >= ? OR received_at >= ? ORDER BY id");
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(since_ms); !st) return std::move(st).error();
+    if (Status st = stmt->BindAll(since_ms, since_ms); !st) return std::move(st).error();
     Out out;
     while (true) {
       auto step = stmt->Step();
@@ -251,6 +251,7 @@ Result<std::vector<std::pair<MetricKey, RawPoint>>> CloudWatchStore::LoadPoints(
         }
       }
       p.storage_resolution = static_cast<int>(stmt->ColumnInt64(12));
+      if (!stmt->ColumnIsNull(13)) p.received_ms = stmt->ColumnInt64(13);
       out.emplace_back(std::move(key), std::move(p));
     }
     return out;
@@ -259,9 +260,10 @@ Result<std::vector<std::pair<MetricKey, RawPoint>>> CloudWatchStore::LoadPoints(
 
 Status CloudWatchStore::DeletePointsBefore(std::int64_t cutoff_ms) {
   return database_.Write([&](Connection& c) -> Status {
-    auto stmt = c.Prepare("DELETE FROM cw_points WHERE timestamp < ?");
+    auto stmt = c.Prepare(
+        "DELETE FROM cw_points WHERE timestamp < ? AND (received_at IS NULL OR received_at < ?)");
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(cutoff_ms); !st) return st;
+    if (Status st = stmt->BindAll(cutoff_ms, cutoff_ms); !st) return st;
     return stmt->Exec();
   });
 }
@@ -310,11 +312,11 @@ Result<std::int64_t> CloudWatchStore::AppendHistory(const HistoryItem& item) {
   return database_.Write([&](Connection& c) -> Result<std::int64_t> {
     auto stmt = c.Prepare(
         "INSERT INTO cw_alarm_history (account_id, region, alarm_name, alarm_type, timestamp, "
-        "item_type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "item_type, summary, data, replayed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt) return std::move(stmt).error();
-    if (Status st =
-            stmt->BindAll(item.account_id, item.region, item.alarm_name, item.alarm_type,
-                          item.timestamp_ms, HistoryTypeName(item.type), item.summary, item.data);
+    if (Status st = stmt->BindAll(item.account_id, item.region, item.alarm_name, item.alarm_type,
+                                  item.timestamp_ms, HistoryTypeName(item.type), item.summary,
+                                  item.data, item.replayed_at_ms);
         !st) {
       return std::move(st).error();
     }
@@ -327,9 +329,10 @@ Result<std::vector<HistoryItem>> CloudWatchStore::LoadHistory(std::int64_t since
   return database_.Read([&](Connection& c) -> Result<std::vector<HistoryItem>> {
     auto stmt = c.Prepare(
         "SELECT id, account_id, region, alarm_name, alarm_type, timestamp, item_type, summary, "
-        "data FROM cw_alarm_history WHERE timestamp >= ? ORDER BY id");
+        "data, replayed_at FROM cw_alarm_history WHERE timestamp >= ? OR replayed_at >= ? "
+        "ORDER BY id");
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(since_ms); !st) return std::move(st).error();
+    if (Status st = stmt->BindAll(since_ms, since_ms); !st) return std::move(st).error();
     std::vector<HistoryItem> out;
     while (true) {
       auto step = stmt->Step();
@@ -345,9 +348,23 @@ Result<std::vector<HistoryItem>> CloudWatchStore::LoadHistory(std::int64_t since
       h.type = ParseHistoryType(stmt->ColumnText(6)).value_or(HistoryType::kStateUpdate);
       h.summary = stmt->ColumnString(7);
       h.data = stmt->ColumnString(8);
+      if (!stmt->ColumnIsNull(9)) h.replayed_at_ms = stmt->ColumnInt64(9);
       out.push_back(std::move(h));
     }
     return out;
+  });
+}
+
+Status CloudWatchStore::DeleteReplayedHistory(const std::string& account, const std::string& region,
+                                              const std::string& alarm_name, std::int64_t start_ms,
+                                              std::int64_t end_ms) {
+  return database_.Write([&](Connection& c) -> Status {
+    auto stmt = c.Prepare(
+        "DELETE FROM cw_alarm_history WHERE account_id = ? AND region = ? AND alarm_name = ? AND "
+        "replayed_at IS NOT NULL AND timestamp >= ? AND timestamp <= ?");
+    if (!stmt) return std::move(stmt).error();
+    if (Status st = stmt->BindAll(account, region, alarm_name, start_ms, end_ms); !st) return st;
+    return stmt->Exec();
   });
 }
 

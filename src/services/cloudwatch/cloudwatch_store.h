@@ -23,7 +23,9 @@ class CloudWatchStore {
   explicit CloudWatchStore(store::Database& database) : database_(database) {}
 
   Status AppendPoints(const std::vector<std::pair<MetricKey, RawPoint>>& points);
+  // Points stamped or received since `since_ms`.
   Result<std::vector<std::pair<MetricKey, RawPoint>>> LoadPoints(std::int64_t since_ms);
+  // Deletes points both stamped and received before `cutoff_ms`.
   Status DeletePointsBefore(std::int64_t cutoff_ms);
 
   Status SaveAlarm(const Alarm& alarm);
@@ -33,7 +35,12 @@ class CloudWatchStore {
 
   // Returns the item's id.
   Result<std::int64_t> AppendHistory(const HistoryItem& item);
+  // Items stamped since `since_ms`, and replayed items replayed since then.
   Result<std::vector<HistoryItem>> LoadHistory(std::int64_t since_ms);
+  // Deletes an alarm's replayed items stamped in [start_ms, end_ms].
+  Status DeleteReplayedHistory(const std::string& account, const std::string& region,
+                               const std::string& alarm_name, std::int64_t start_ms,
+                               std::int64_t end_ms);
 
   static std::string EncodeAlarm(const Alarm& alarm);
   static Result<Alarm> DecodeAlarm(std::string_view json);

@@ -39,6 +39,9 @@ struct RawPoint {
   double maximum = 0;
   std::vector<std::pair<double, double>> values;  // value, count
   int storage_resolution = 60;
+  // When it was stored. Points are kept 15 days from their timestamp or from this, whichever is
+  // later, so datapoints of imported (old) CloudTrail events stay queryable 15 days after import.
+  std::int64_t received_ms = 0;
 };
 
 // The statistics of one period.
@@ -140,6 +143,8 @@ struct HistoryItem {
   HistoryType type = HistoryType::kStateUpdate;
   std::string summary;
   std::string data;  // JSON
+  // Set on items written by ReplayAlarms (alarm_replay.cc): when the replay ran.
+  std::optional<std::int64_t> replayed_at_ms;
 };
 
 std::string AlarmArn(std::string_view region, std::string_view account, std::string_view name);

@@ -60,7 +60,8 @@ Status LogsService::EnsureLogStream(const std::string& account_id, const std::st
 }
 
 Result<std::int64_t> LogsService::Ingest(const GroupKey& key, const std::string& stream,
-                                         const std::vector<InputEvent>& events, std::int64_t now) {
+                                         const std::vector<InputEvent>& events, std::int64_t now,
+                                         std::int64_t* datapoints) {
   MaybeSweepRetention(now);
   auto appended = store_.AppendEvents(key, stream, events, now,
                                       [this](std::int64_t group_id, std::int64_t version) {
@@ -76,7 +77,9 @@ Result<std::int64_t> LogsService::Ingest(const GroupKey& key, const std::string&
   if (appended->subscriptions) {
     subscriptions_.Update(appended->group_id, appended->filters_version, *appended->subscriptions);
   }
-  publisher_.Publish(key.account_id, key.region, appended->group_id, events, now);
+  const std::size_t published =
+      publisher_.Publish(key.account_id, key.region, appended->group_id, events, now);
+  if (datapoints) *datapoints += static_cast<std::int64_t>(published);
   subscriptions_.Deliver(appended->group_id, events, now);
   return appended->upload_sequence;
 }

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,38 @@ class LogsService {
   const MetricPublisher& publisher() const { return publisher_; }
   const SubscriptionDelivery& subscriptions() const { return subscriptions_; }
 
+  // Imported CloudTrail events (trailwatch import; import.cc). Unlike PutLogEvents there is no
+  // 14-day or 2-hour window: the events keep their original timestamps. The group's retention
+  // still applies by event time, as for every event: events it has already expired are not
+  // stored and are counted in `expired`. The group's metric filters run over the stored events
+  // and publish at the events' times.
+  struct ImportResult {
+    std::int64_t stored = 0;
+    std::int64_t expired = 0;
+    std::int64_t datapoints = 0;
+  };
+  // Creates the group (no retention, STANDARD) if it does not exist.
+  Status EnsureLogGroup(const std::string& account_id, const std::string& region,
+                        const std::string& group);
+  // `events` in any order; stored chronologically.
+  Result<ImportResult> ImportEvents(const std::string& account_id, const std::string& region,
+                                    const std::string& group, const std::string& stream,
+                                    std::vector<InputEvent> events);
+  // Runs the named metric filters of a group over the events it already stores in
+  // [start, end) (a trailwatch extension: AWS never backfills a new filter) and publishes the
+  // datapoints at the events' times. ResourceNotFoundException for a missing group or filter.
+  struct BackfillResult {
+    std::int64_t events_scanned = 0;
+    std::int64_t datapoints = 0;
+    std::optional<std::int64_t> first_datapoint;
+    std::optional<std::int64_t> last_datapoint;
+  };
+  Result<BackfillResult> BackfillMetricFilters(const std::string& account_id,
+                                               const std::string& region, const std::string& group,
+                                               const std::vector<std::string>& filter_names,
+                                               std::optional<std::int64_t> start,
+                                               std::optional<std::int64_t> end);
+
   // Log groups, retention and tags (log_groups.cc).
   Result<Value> CreateLogGroup(RequestContext& context, const Value& input);
   Result<Value> DeleteLogGroup(RequestContext& context, const Value& input);
@@ -105,7 +138,8 @@ class LogsService {
 
  private:
   Result<std::int64_t> Ingest(const GroupKey& key, const std::string& stream,
-                              const std::vector<InputEvent>& events, std::int64_t now);
+                              const std::vector<InputEvent>& events, std::int64_t now,
+                              std::int64_t* datapoints = nullptr);
   // Deletes every group's expired events at most once an hour (piggybacking on writes).
   void MaybeSweepRetention(std::int64_t now);
   Result<GroupKey> TagTarget(RequestContext& context, const Value& input);

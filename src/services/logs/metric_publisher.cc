@@ -148,17 +148,29 @@ std::vector<pipeline::MetricDatum> MetricPublisher::Evaluate(
   return data;
 }
 
-void MetricPublisher::Publish(const std::string& account_id, const std::string& region,
-                              std::int64_t group_id, const std::vector<InputEvent>& events,
-                              std::int64_t now) {
+std::size_t MetricPublisher::Publish(const std::string& account_id, const std::string& region,
+                                     std::int64_t group_id, const std::vector<InputEvent>& events,
+                                     std::int64_t now) {
   std::shared_ptr<const GroupFilters> group;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = groups_.find(group_id);
     if (it != groups_.end()) group = it->second;
   }
-  if (!group || group->filters.empty()) return;
-  Deliver(Evaluate(account_id, region, group->filters, events), now);
+  if (!group || group->filters.empty()) return 0;
+  auto data = Evaluate(account_id, region, group->filters, events);
+  const std::size_t count = data.size();
+  Deliver(std::move(data), now);
+  return count;
+}
+
+std::vector<pipeline::MetricDatum> MetricPublisher::PublishWith(
+    const std::string& account_id, const std::string& region,
+    const std::vector<std::shared_ptr<CompiledMetricFilter>>& filters,
+    const std::vector<InputEvent>& events, std::int64_t now) {
+  auto data = Evaluate(account_id, region, filters, events);
+  Deliver(data, now);
+  return data;
 }
 
 void MetricPublisher::Deliver(std::vector<pipeline::MetricDatum> data, std::int64_t now) {

@@ -75,9 +75,18 @@ class MetricPublisher {
   void Forget(std::int64_t group_id);
 
   // Runs the group's cached filters over `events` and publishes the datapoints. `now` paces the
-  // undelivered report.
-  void Publish(const std::string& account_id, const std::string& region, std::int64_t group_id,
-               const std::vector<InputEvent>& events, std::int64_t now);
+  // undelivered report. Returns how many datapoints the filters produced.
+  std::size_t Publish(const std::string& account_id, const std::string& region,
+                      std::int64_t group_id, const std::vector<InputEvent>& events,
+                      std::int64_t now);
+
+  // Runs `filters` (not necessarily the group's cached set: a backfill names some) over `events`
+  // and publishes the datapoints; returns them (after delivery was attempted) for the caller's
+  // accounting.
+  std::vector<pipeline::MetricDatum> PublishWith(
+      const std::string& account_id, const std::string& region,
+      const std::vector<std::shared_ptr<CompiledMetricFilter>>& filters,
+      const std::vector<InputEvent>& events, std::int64_t now);
 
   // The datapoints computed so far that no sink accepted.
   std::int64_t undelivered() const { return undelivered_.load(); }

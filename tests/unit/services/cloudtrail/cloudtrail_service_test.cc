@@ -189,5 +189,33 @@ TEST_F(CloudTrailTest, ReplayedEventsAreStoredOnce) {
   EXPECT_EQ(Lookup(Value::MakeStructure())->Find("Events")->as_list().size(), 2u);
 }
 
+// Imported events: stored once by id (a re-import is a no-op), found by LookupEvents at their
+// original time, and kept 90 days from the import rather than from their event time.
+TEST_F(CloudTrailTest, ImportedEventsAreStoredOnceAndExpireFromTheirImport) {
+  pipeline::TrailEvent old = Event(1, "CreateUser", "alice");
+  old.event_time_millis = kNow - 400LL * 86'400'000;
+  auto first = history_->AppendImported({old, Event(2, "ListUsers", "bob")}, kNow);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, (std::vector<bool>{true, true}));
+  auto again = history_->AppendImported({old}, kNow);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, std::vector<bool>{false});
+
+  Value input = Attribute("EventId", "evt-1");
+  input.Set("StartTime", protocol::Timestamp{kNow - 500LL * 86'400'000});
+  auto found = Lookup(input);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->Find("Events")->as_list().size(), 1u);
+  EXPECT_EQ(found->Find("Events")->as_list()[0].Find("EventTime")->as_timestamp().epoch_millis,
+            old.event_time_millis);
+
+  // The 90-day purge leaves the 400-day-old imported event (imported just now) alone...
+  ASSERT_TRUE(history_->PurgeBefore(kNow - EventHistory::kRetentionMillis));
+  EXPECT_EQ(Lookup(input)->Find("Events")->as_list().size(), 1u);
+  // ...until 90 days after its import.
+  ASSERT_TRUE(history_->PurgeBefore(kNow + 1));
+  EXPECT_EQ(Lookup(input)->Find("Events")->as_list().size(), 0u);
+}
+
 }  // namespace
 }  // namespace tw::services::cloudtrail

@@ -483,5 +483,118 @@ TEST_F(CloudWatchServiceTest, StatePersistsAcrossRestart) {
   EXPECT_EQ(metrics.Find("Metrics")->as_list().size(), 1u);
 }
 
+// Replay (imported CloudTrail logs): datapoints 30 days old reach the alarm's history with their
+// own timestamps, as if time had run through them; the current state and SNS are untouched.
+TEST_F(CloudWatchServiceTest, ReplayWritesHistoryAtOriginalTimesWithoutNotifying) {
+  PutAlarm("replayed", 1, 300);
+  const std::int64_t old = kT0 - 30LL * 86'400'000 + 42'000;  // 12:36:42, thirty days back
+  pipeline::MetricDatum d;
+  d.account_id = "000000000000";
+  d.region = "us-east-1";
+  d.namespace_name = "App";
+  d.metric_name = "Errors";
+  d.value = 1;
+  d.timestamp_millis = old;
+  pipeline::MetricDatum later = d;
+  later.timestamp_millis = old + 3'600'000;  // an hour later: a second episode
+  ASSERT_TRUE(service_->metric_sink().Put({d, later}));
+  EXPECT_EQ(Describe("replayed").GetString("StateValue"), "INSUFFICIENT_DATA");
+
+  auto replay = service_->ReplayAlarms("000000000000", "us-east-1", old - 1, old + 3'600'000, {});
+  ASSERT_TRUE(replay) << replay.error().message;
+  ASSERT_EQ(replay->replayed, std::vector<std::string>{"replayed"});
+  ASSERT_EQ(replay->transitions.size(), 4u);
+  EXPECT_EQ(replay->transitions[0].timestamp_ms, old);  // the moment the datapoint arrived
+  EXPECT_EQ(replay->transitions[0].to, AlarmState::kAlarm);
+  // Period 300 s, range 3 slots: the 12:35 slot leaves the range at 12:50.
+  const std::int64_t period_start = old - old % 300'000;
+  EXPECT_EQ(replay->transitions[1].timestamp_ms, period_start + 3 * 300'000);
+  EXPECT_EQ(replay->transitions[1].to, AlarmState::kInsufficientData);
+  EXPECT_EQ(replay->transitions[2].timestamp_ms, old + 3'600'000);
+  EXPECT_EQ(replay->transitions[2].to, AlarmState::kAlarm);
+
+  EXPECT_EQ(Describe("replayed").GetString("StateValue"), "INSUFFICIENT_DATA");
+  EXPECT_TRUE(notifier_.sent.empty());
+  auto summaries = Summaries("replayed");
+  ASSERT_EQ(summaries.size(), 5u);  // 4 replayed + created now, oldest first by timestamp
+  EXPECT_EQ(summaries[0], "Alarm updated from INSUFFICIENT_DATA to ALARM (replayed)");
+  EXPECT_EQ(summaries[4], "Alarm \"replayed\" created");
+
+  // A second replay of the same span replaces, not duplicates; history survives a restart.
+  ASSERT_TRUE(service_->ReplayAlarms("000000000000", "us-east-1", old - 1, old + 3'600'000, {}));
+  EXPECT_EQ(Summaries("replayed").size(), 5u);
+  service_.reset();
+  service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
+  Value history = Ok(&CloudWatchService::DescribeAlarmHistory,
+                     S({{"AlarmName", "replayed"}, {"HistoryItemType", "StateUpdate"}}));
+  ASSERT_EQ(history.Find("AlarmHistoryItems")->as_list().size(), 4u);
+  // Newest first by timestamp.
+  EXPECT_EQ(history.Find("AlarmHistoryItems")
+                ->as_list()
+                .back()
+                .Find("Timestamp")
+                ->as_timestamp()
+                .epoch_millis,
+            old);
+}
+
+TEST_F(CloudWatchServiceTest, ReplayOnlyTheNamedAlarms) {
+  PutAlarm("a", 1, 300);
+  PutAlarm("b", 1, 300);
+  pipeline::MetricDatum d;
+  d.account_id = "000000000000";
+  d.region = "us-east-1";
+  d.namespace_name = "App";
+  d.metric_name = "Errors";
+  d.value = 1;
+  d.timestamp_millis = kT0 - 86'400'000;
+  ASSERT_TRUE(service_->metric_sink().Put({d}));
+  auto replay = service_->ReplayAlarms("000000000000", "us-east-1", d.timestamp_millis,
+                                       d.timestamp_millis, {"b"});
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->replayed, std::vector<std::string>{"b"});
+  EXPECT_EQ(Summaries("a").size(), 1u);  // only "created"
+}
+
+// Datapoints of imported events are old when they arrive: they are kept 15 days from their
+// arrival (across restarts), not dropped at the next hourly prune.
+TEST_F(CloudWatchServiceTest, OldPointsStayFifteenDaysFromArrival) {
+  pipeline::MetricDatum d;
+  d.account_id = "000000000000";
+  d.region = "us-east-1";
+  d.namespace_name = "App";
+  d.metric_name = "Errors";
+  d.value = 1;
+  d.timestamp_millis = kT0 - 400LL * 86'400'000;
+  ASSERT_TRUE(service_->metric_sink().Put({d}));
+  auto count = [&] {
+    Value stats = Ok(&CloudWatchService::GetMetricStatistics,
+                     S({{"Namespace", "App"},
+                        {"MetricName", "Errors"},
+                        {"StartTime", protocol::Timestamp{d.timestamp_millis - 3'600'000}},
+                        {"EndTime", protocol::Timestamp{d.timestamp_millis + 3'600'000}},
+                        {"Period", 3600},
+                        {"Statistics", L({"SampleCount"})}}));
+    double n = 0;
+    for (const Value& p : stats.Find("Datapoints")->as_list()) {
+      n += p.Find("SampleCount")->as_double();
+    }
+    return n;
+  };
+  EXPECT_EQ(count(), 1);
+  clock_.Advance(2 * 3'600'000);
+  service_->Tick();  // the hourly prune
+  EXPECT_EQ(count(), 1);
+  service_.reset();
+  service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
+  EXPECT_EQ(count(), 1);
+  clock_.Advance(16LL * 86'400'000);
+  service_->Tick();
+  EXPECT_EQ(count(), 0);
+  service_.reset();
+  service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
+  EXPECT_EQ(count(), 0);
+}
+
 }  // namespace
 }  // namespace tw::services::cloudwatch
