@@ -13,6 +13,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-cryptography python3-boto3 python3-botocore awscli wrk curl
+  chromium  # headless browser the console's browser tests (tests/browser) drive via playwright-core
 )
 
 missing=()
