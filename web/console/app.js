@@ -262,16 +262,18 @@ async function route() {
                     h('a', {href: '#/'}, 'Go to the console home.')));
     return;
   }
-  mainEl.append(loading());
-  const page = h('div', {class: 'page'});
+  // The page is in the document while it renders (charts measure their width), after a status line.
+  const status = loading();
+  const page = h('div', {class: 'page', 'aria-busy': 'true'});
+  mainEl.append(status, page);
   try {
     await m.route.render(page, m.params, query);
   } catch (e) {
     page.append(errorBox(e));
   }
   if (token !== renderToken) return;  // a newer navigation replaced this one
-  clear(mainEl);
-  mainEl.append(page);
+  status.remove();
+  page.removeAttribute('aria-busy');
   const h1 = page.querySelector('h1');
   document.title = `${h1 ? h1.textContent : 'Console'} – trailwatch console`;
   if (h1) {

@@ -33,7 +33,8 @@ export function timeSeriesChart(container, series, opts = {}) {
     uSeries.push({label: `Threshold (${opts.threshold})`, stroke: '#b0231b', width: 1.5,
                   dash: [6, 4], points: {show: false}});
   }
-  const width = Math.max(280, container.clientWidth - 16 || 600);
+  const measured = container.clientWidth;
+  const width = Math.max(280, measured > 0 ? measured - 16 : 800);
   const tz = opts.utc ? 'Etc/UTC' : undefined;
   const chart = new U({
     title: opts.title,

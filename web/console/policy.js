@@ -35,23 +35,95 @@ function lineCol(text, pos) {
   return {line, col};
 }
 
+// Finds where JSON text first goes wrong (browsers' JSON.parse messages do not all say where).
+// Returns {pos, message} or null when the text is valid JSON.
+export function locateJsonError(text) {
+  let i = 0;
+  const fail = (message) => { throw {pos: i, message}; };
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const describe = () => (i >= text.length ? 'the end of the text' : `"${text[i]}"`);
+  const literal = (word) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail(`unexpected ${describe()}`);
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('bad \\u escape in a string');
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i])) fail('bad escape in a string');
+      } else if (text.charCodeAt(i) < 0x20) fail('control character in a string (escape it)');
+      i++;
+    }
+    if (i >= text.length) fail('unterminated string');
+    i++;
+  };
+  const number = () => {
+    const m = text.slice(i).match(/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/);
+    if (!m || m[0] === '' || m[0] === '-') fail(`unexpected ${describe()}`);
+    i += m[0].length;
+  };
+  const value = () => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
+        string();
+        ws();
+        if (text[i] !== ':') fail(`expected ":" after the property name, found ${describe()}`);
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return; }
+        fail(`expected "," or "}", found ${describe()}`);
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return; }
+        fail(`expected "," or "]", found ${describe()}`);
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === '-' || (c >= '0' && c <= '9')) number();
+    else fail(`unexpected ${describe()}`);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail(`unexpected ${describe()} after the end of the document`);
+    return null;
+  } catch (e) {
+    if (e && typeof e.pos === 'number') return e;
+    throw e;
+  }
+}
+
 // Parses JSON and reports a syntax error with its line and column.
 export function parseJson(text) {
   try {
     return {value: JSON.parse(text)};
   } catch (e) {
-    const msg = String(e.message || e);
-    let where = '';
-    const lc = msg.match(/line (\d+) column (\d+)/);
-    const pos = msg.match(/position (\d+)/);
-    if (lc) where = `line ${lc[1]}, column ${lc[2]}`;
-    else if (pos) {
-      const p = lineCol(text, Number(pos[1]));
-      where = `line ${p.line}, column ${p.col}`;
-    }
-    const clean = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '')
-      .replace(/ \(line \d+ column \d+\)$/, '');
-    return {error: `JSON syntax error${where ? ` at ${where}` : ''}: ${clean}`};
+    const where = locateJsonError(text);
+    if (!where) return {error: `JSON syntax error: ${e.message}`};
+    const p = lineCol(text, where.pos);
+    return {error: `JSON syntax error at line ${p.line}, column ${p.col}: ${where.message}.`};
   }
 }
 
