@@ -51,6 +51,13 @@ test('Action and NotAction, Resource and NotResource are exclusive and one is re
   assert.match(e, /exactly one of Resource or NotResource/);
 });
 
+test('a statement with an empty Action or Resource list names nothing: an error', () => {
+  const e = errors(validatePolicy(JSON.stringify({Version: '2012-10-17', Statement: [
+    {Effect: 'Allow', Action: [], Resource: []}]}))).join('\n');
+  assert.match(e, /names no action/);
+  assert.match(e, /names no resource/);
+});
+
 test('condition operators are checked, with IfExists and set qualifiers', () => {
   const ok = validatePolicy(JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow',
     Action: 's3:GetObject', Resource: '*', Condition: {

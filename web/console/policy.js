@@ -255,6 +255,9 @@ export function validatePolicy(text, kind = 'identity') {
     if (hasAction === hasNotAction) {
       findings.push({level: 'error', text: `${where}: use exactly one of Action or NotAction.`});
     }
+    if (hasAction !== hasNotAction && asList(st.Action ?? st.NotAction).length === 0) {
+      findings.push({level: 'error', text: `${where}: the statement names no action.`});
+    }
     asList(st.Action ?? st.NotAction).forEach((a) => checkAction(a, where, findings));
     const hasPrincipal = st.Principal !== undefined || st.NotPrincipal !== undefined;
     if (kind === 'identity') {
@@ -268,6 +271,10 @@ export function validatePolicy(text, kind = 'identity') {
       }
     } else if (!hasPrincipal) {
       findings.push({level: 'error', text: `${where}: a trust policy names a Principal.`});
+    }
+    if ((st.Resource !== undefined || st.NotResource !== undefined) &&
+        asList(st.Resource ?? st.NotResource).length === 0) {
+      findings.push({level: 'error', text: `${where}: the statement names no resource.`});
     }
     asList(st.Resource ?? st.NotResource).forEach((r) => checkResource(r, where, findings));
     if (st.Condition !== undefined) checkCondition(st.Condition, where, findings);
