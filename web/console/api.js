@@ -76,9 +76,8 @@ export async function changePassword(form) {
 }
 
 export async function signOut() {
-  const r = await post('/console/api/signout', {});
-  csrfToken = '';
-  return r;
+  // The answer carries the token of the fresh anonymous session (for the next sign-in form).
+  return post('/console/api/signout', {});
 }
 
 // Runs one AWS operation. Input and output use the botocore member names of the service model.
