@@ -32,6 +32,11 @@ struct Config {
   std::string smtp_from = "AWS Notifications <no-reply@sns.amazonaws.com>";
   // The URL subscribers reach this server at (SNS links); empty: http://<listen address>.
   std::string public_url;
+  // The root user's console password (--root-password). Unset: keep the stored one, or on a new
+  // data dir generate one and print it once.
+  std::optional<std::string> root_password;
+  // Console cookies carry Secure even on plain HTTP (TLS terminated in front of trailwatch).
+  bool console_secure_cookies = false;
 };
 
 // "127.0.0.1:4566", "[::1]:4566", ":4566" (loopback) → host and port; false when malformed.
