@@ -269,6 +269,11 @@ async function route() {
   try {
     await m.route.render(page, m.params, query);
   } catch (e) {
+    // A refused or failed load still names the page, then shows the error the server returned.
+    if (!page.querySelector('h1')) {
+      const current = document.querySelector('nav a[aria-current="page"]');
+      page.prepend(h('div', {class: 'page-head'}, h('h1', null, current ? current.textContent : 'Error')));
+    }
     page.append(errorBox(e));
   }
   if (token !== renderToken) return;  // a newer navigation replaced this one

@@ -472,6 +472,17 @@ async function credentialsPanel(panel, name) {
   await Promise.all([refreshConsole(), refreshMfa(), refreshKeys()]).catch((e) => showError(errors, e));
 }
 
+// Base32StringSeed is a blob in the model, so the console API carries it base64-encoded; the
+// authenticator app wants the base32 text itself.
+function seedText(blob) {
+  if (!blob) return '';
+  try {
+    const text = atob(blob);
+    if (/^[A-Z2-7]+=*$/.test(text)) return text;
+  } catch { /* not base64: show as is */ }
+  return blob;
+}
+
 // Virtual MFA: CreateVirtualMFADevice returns the QR code PNG (base64) and the seed; two
 // consecutive codes enable it.
 function assignMfa(userName, done) {
@@ -483,7 +494,7 @@ function assignMfa(userName, done) {
     const {VirtualMFADevice: d} = await call('iam', 'CreateVirtualMFADevice',
                                              {VirtualMFADeviceName: devName.control.value.trim()});
     serial = d.SerialNumber;
-    const secret = h('span', {class: 'secret', hidden: true}, d.Base32StringSeed || '');
+    const secret = h('span', {class: 'secret', hidden: true}, seedText(d.Base32StringSeed));
     const showSecret = button('Show secret key', () => {
       secret.hidden = !secret.hidden;
       showSecret.textContent = secret.hidden ? 'Show secret key' : 'Hide secret key';
