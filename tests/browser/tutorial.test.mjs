@@ -474,6 +474,26 @@ test('the alarm goes to ALARM and the email is in the outbox', {skip: SKIP}, asy
   done.add('alarm fired');
 });
 
+test('Logs Insights finds the failed sign-in in the trail\'s log group', {skip: SKIP}, async (t) => {
+  if (!needs(t, 'trail', 'failed sign-in')) return;
+  await signIn({root: true, password: ROOT_PASSWORD});
+  await expectHeading('Console home');
+  await open('cloudwatch/insights', 'Logs Insights');
+  await page.getByLabel('Log groups').selectOption(LOG_GROUP);
+  await page.getByLabel('Logs Insights QL').check();
+  await page.getByLabel('Time range').selectOption('3600');
+  await page.getByLabel('Query', {exact: true}).fill(
+    'fields @timestamp, eventName, errorMessage, userIdentity.userName\n' +
+    '| filter eventName = "ConsoleLogin" and errorMessage = "Failed authentication"\n' +
+    '| sort @timestamp desc');
+  await page.getByRole('button', {name: 'Run query'}).click();
+  await expectOrAlert(page.getByText(/Status: Complete/), 60000);
+  const results = page.locator('table', {has: page.locator('caption', {hasText: /record/})});
+  await results.getByText('Failed authentication').first().waitFor();
+  await results.getByText(USER, {exact: true}).first().waitFor();
+  await shot('24-logs-insights');
+});
+
 test('the trail recorded the walkthrough: event history with filters and JSON', {skip: SKIP}, async (t) => {
   if (!needs(t, 'root signs in')) return;
   if (await page.getByRole('button', {name: 'Sign out'}).count() === 0) {
@@ -488,7 +508,7 @@ test('the trail recorded the walkthrough: event history with filters and JSON', 
   await expectOrAlert(row);
   await row.locator('summary').click();
   await row.locator('pre.code').getByText('"eventName": "ConsoleLogin"').waitFor();
-  await shot('24-event-history');
+  await shot('25-event-history');
 });
 
 test('MFA: a virtual device is assigned with its QR code and the user signs in with a code', {skip: SKIP}, async (t) => {
@@ -518,7 +538,7 @@ test('MFA: a virtual device is assigned with its QR code and the user signs in w
   await dialog.getByRole('button', {name: 'Show secret key'}).click();
   const seed = (await dialog.locator('.secret').textContent()).trim();
   assert.match(seed, /^[A-Z2-7]+=*$/);
-  await shot('25-mfa-qr');
+  await shot('26-mfa-qr');
   const step = Math.floor(Date.now() / 30000);
   await dialog.getByLabel('MFA code 1').fill(totp(seed, step - 1));
   await dialog.getByLabel('MFA code 2').fill(totp(seed, step));
@@ -528,7 +548,7 @@ test('MFA: a virtual device is assigned with its QR code and the user signs in w
 
   await signIn({user: mfaUser, password: mfaPassword});
   await expectOrAlert(page.getByRole('heading', {level: 1, name: 'Multi-factor authentication'}));
-  await shot('26-mfa-code');
+  await shot('27-mfa-code');
   // Wait for a fresh time step so the code was not used to enable the device.
   const now = Date.now();
   const nextStep = Math.floor(now / 30000) + 1;
@@ -550,12 +570,12 @@ test('phone width: the shell and a list page fit, the menu opens from the keyboa
   await page.getByRole('button', {name: 'Menu'}).focus();
   await page.keyboard.press('Enter');
   await nav.waitFor({state: 'visible'});
-  await shot('27-phone-menu');
+  await shot('28-phone-menu');
   await page.getByRole('link', {name: 'Alarms'}).click();
   await expectHeading(/Alarms/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
-  await shot('28-phone-alarms');
+  await shot('29-phone-alarms');
   await page.setViewportSize({width: 1280, height: 900});
 });
 

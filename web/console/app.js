@@ -288,6 +288,12 @@ async function route() {
 }
 
 async function startApp() {
+  // /console/iam/users (the server answers every /console/... path with this shell) becomes
+  // the hash route #/iam/users.
+  const rest = location.pathname.replace(/^\/console\/?/, '');
+  if (rest && (!location.hash || location.hash === '#')) {
+    history.replaceState(null, '', `/console#/${rest}${location.search}`);
+  }
   buildShell();
   if (!location.hash || location.hash === '#' || location.hash === '#main') location.hash = '#/';
   await route();

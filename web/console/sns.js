@@ -3,7 +3,7 @@
 import {call, callAll, getOutbox} from './api.js';
 import {
   h, clear, field, button, errorBox, table, keyValues, section, confirmAction, fmtTime, badge,
-  runAction, toast, hashFor, link, notice, openDialog,
+  runAction, toast, hashFor, link, notice, openDialog, codeBlock,
 } from './ui.js';
 import {pageHead} from './iam.js';
 
@@ -149,6 +149,19 @@ function bodyWithLinks(text) {
   return pre;
 }
 
+// Alarm notifications and raw messages carry a JSON document before the footer: offer it
+// pretty-printed.
+function jsonPart(body) {
+  const first = body.split(/\n\s*\n--\s*\n|\n--\n/)[0].trim();
+  if (!first.startsWith('{')) return null;
+  try {
+    return h('details', null, h('summary', null, 'Message JSON, formatted'),
+             codeBlock(JSON.stringify(JSON.parse(first), null, 2), 'Message JSON'));
+  } catch {
+    return null;
+  }
+}
+
 async function renderOutbox(page) {
   const errors = errorBox(null);
   const holder = h('div');
@@ -160,8 +173,8 @@ async function renderOutbox(page) {
       const to = Array.isArray(m.to) ? m.to.join(', ') : m.to;
       holder.append(h('article', {class: 'email', 'aria-label': `Email: ${m.subject}`},
                       h('h2', null, m.subject || '(no subject)'),
-                      keyValues([['To', to], ['From', m.from], ['Time', fmtTime(m.time)]]),
-                      bodyWithLinks(m.body || '')));
+                      keyValues([['To', to], m.from ? ['From', m.from] : null, ['Time', fmtTime(m.time)]]),
+                      bodyWithLinks(m.body || ''), jsonPart(m.body || '')));
     }
   });
   page.append(pageHead('Outbox', button('Refresh', refresh)),
