@@ -57,6 +57,10 @@ http::HttpResponse CsrfRefused() {
                "The request is missing a valid CSRF token. Reload the page and try again.");
 }
 
+http::HttpResponse TooLarge() {
+  return Error(413, "RequestEntityTooLarge", "Console requests are limited to 1 MiB.");
+}
+
 http::HttpResponse NotSignedIn() {
   return Error(401, "NotSignedIn", "You are not signed in, or your session has expired.");
 }
@@ -276,6 +280,7 @@ void ConsoleHandler::RecordSignIn(const http::HttpRequest& request, const Passwo
 
 http::HttpResponse ConsoleHandler::SignIn(const http::HttpRequest& request,
                                           const Current& current) {
+  if (request.body.size() > kMaxBody) return TooLarge();
   auto body = ParseObject(request);
   if (!body) return Error(400, "ValidationError", "The request body must be a JSON object.");
   bool bad = false;
@@ -370,6 +375,7 @@ http::HttpResponse ConsoleHandler::ChangePassword(const http::HttpRequest& reque
                                                   const Current& current) {
   const Session& session = *current.session;
   if (session.state == SessionState::kAnonymous) return NotSignedIn();
+  if (request.body.size() > kMaxBody) return TooLarge();
   auto body = ParseObject(request);
   if (!body) return Error(400, "ValidationError", "The request body must be a JSON object.");
   bool bad = false;
@@ -414,6 +420,7 @@ http::HttpResponse ConsoleHandler::Call(const http::HttpRequest& request, const 
     return Error(403, "PasswordResetRequired",
                  "You must change your password before you can use the console.");
   }
+  if (request.body.size() > kMaxBody) return TooLarge();
   auto body = ParseObject(request);
   if (!body) return Error(400, "ValidationError", "The request body must be a JSON object.");
   bool bad = false;

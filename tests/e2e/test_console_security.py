@@ -255,8 +255,20 @@ def test_root_can_do_everything(console_server, root):
     assert root.ok("sts", "GetCallerIdentity")["Arn"] == f"arn:aws:iam::{ACCOUNT}:root"
     events = root.ok("cloudtrail", "LookupEvents", {"MaxResults": 5})["Events"]
     assert events and isinstance(events[0]["EventTime"], str)  # ISO 8601 in output
-    assert root.get("/console/api/outbox").status_code == 200
-    assert isinstance(root.get("/console/api/outbox").json()["messages"], list)
+    # SNS email (here the subscription confirmation) lands in the outbox the console shows.
+    address = group + "@example.com"
+    root.ok("sns", "Subscribe", {"TopicArn": topic, "Protocol": "email", "Endpoint": address})
+    deadline = time.monotonic() + 20
+    mine = []
+    while time.monotonic() < deadline and not mine:
+        r = root.get("/console/api/outbox")
+        assert r.status_code == 200
+        mine = [m for m in r.json()["messages"] if m["to"] == address]
+        time.sleep(0.2)
+    assert mine, "no confirmation email in the outbox"
+    assert "Subscription Confirmation" in mine[0]["subject"]
+    assert "SubscribeURL" in mine[0]["body"] or "Confirm" in mine[0]["body"]
+    assert mine[0]["time"].endswith("Z")
 
 
 def test_forced_password_reset(console_server, root):
