@@ -92,7 +92,18 @@ async function stopServer() {
 
 // ---------------------------------------------------------------- helpers
 
+// Every visible form control has an accessible name (a <label>, aria-label or aria-labelledby).
+async function checkLabels(name) {
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') &&
+                    !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML.slice(0, 120)));
+  for (const u of unlabelled) pageErrors.push(`unlabelled control on ${name}: ${u}`);
+}
+
 async function shot(name) {
+  await checkLabels(name);
   fs.mkdirSync(SHOTS, {recursive: true});
   await page.screenshot({path: path.join(SHOTS, `${name}.png`), fullPage: true});
 }
@@ -211,8 +222,20 @@ test('the root user signs in', {skip: SKIP}, async () => {
   await page.goto(`${base}/console`);
   await expectHeading('Sign in');
   await shot('01-sign-in');
+  // Keyboard only: the account field has focus; Shift+Tab reaches the sign-in choice, an arrow
+  // key picks "Root user" (the user name field goes away), Tab moves on, Enter submits.
   // A wrong root password is refused with the server's message.
-  await signIn({root: true, password: 'not-the-password'});
+  await page.getByLabel('Account ID or alias').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.labels[0].textContent), 'Account ID or alias');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.getByLabel('Root user', {exact: true}).isChecked(), true);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(ACCOUNT);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.labels[0].textContent), 'Password');
+  await page.keyboard.type('not-the-password');
+  await page.keyboard.press('Enter');
   await expectText('Your authentication information is incorrect');
   await signIn({root: true, password: ROOT_PASSWORD});
   await expectOrAlert(page.getByRole('heading', {level: 1, name: 'Console home'}));
