@@ -398,7 +398,16 @@ test('the root user creates the SNS topic with an email subscription and confirm
   await tab.close();
   await open(`sns/topics/${encodeURIComponent(`arn:aws:sns:us-east-1:${ACCOUNT}:${TOPIC}`)}`, TOPIC);
   await page.getByText('Confirmed', {exact: true}).waitFor();
+  // Publish a test message; with no SMTP server it lands in the outbox.
+  await page.getByRole('button', {name: 'Publish message'}).click();
+  const publish = page.getByRole('dialog');
+  await publish.getByLabel('Subject - optional').fill('Tutorial test message');
+  await publish.getByLabel('Message body').fill('Hello from the console.');
+  await publish.getByRole('button', {name: 'Publish message'}).click();
+  await expectOrAlert(page.getByText(/Message published\. Message ID: /));
   await shot('14-topic-confirmed');
+  await open('sns/outbox', 'Outbox');
+  await page.locator('article.email', {hasText: 'Tutorial test message'}).getByText('Hello from the console.').waitFor();
   done.add('topic');
 });
 
@@ -465,6 +474,39 @@ test('the new user signs in and creates a bucket', {skip: SKIP}, async (t) => {
   done.add('bucket');
 });
 
+test('IAM: the account password policy, an access key and the credential report', {skip: SKIP}, async (t) => {
+  if (!needs(t, 'user')) return;
+  await signIn({root: true, password: ROOT_PASSWORD});
+  await expectHeading('Console home');
+  await open('iam/account-settings', 'Account settings');
+  await page.getByLabel('Minimum password length').fill('12');
+  await page.getByLabel('Require at least one number').check();
+  await page.getByLabel('Require at least one nonalphanumeric character').check();
+  await page.getByRole('button', {name: 'Save changes'}).click();
+  await expectOrAlert(page.getByText('Password policy saved.'));
+  await open('iam/account-settings', 'Account settings');
+  assert.equal(await page.getByLabel('Minimum password length').inputValue(), '12');
+  assert.equal(await page.getByLabel('Require at least one number').isChecked(), true);
+  await shot('21-password-policy');
+
+  await open(`iam/users/${USER}`, USER);
+  await page.getByRole('tab', {name: 'Security credentials'}).click();
+  await page.getByRole('button', {name: 'Create access key'}).click();
+  const dialog = page.getByRole('dialog', {name: 'Retrieve access keys'});
+  await expectOrAlert(dialog.getByText(/^AKIA[A-Z0-9]{16}$/));
+  const secret = await dialog.locator('.secret').nth(1).textContent();
+  assert.ok(secret.length >= 40, 'the secret access key is shown once');
+  await dialog.getByRole('button', {name: 'Done'}).click();
+  await page.getByText('Active', {exact: true}).waitFor();
+
+  await open('iam/credential-report', 'Credential report');
+  const report = page.locator('table', {has: page.locator('caption', {hasText: 'Credential report'})});
+  await expectOrAlert(report.getByText(USER, {exact: true}));
+  await report.getByText('<root_account>').waitFor();
+  await shot('22-credential-report');
+  await signOut();
+});
+
 test('the alarm goes to ALARM and the email is in the outbox', {skip: SKIP}, async (t) => {
   if (!needs(t, 'trail', 'metric filters', 'alarm', 'failed sign-in')) return;
   await signIn({root: true, password: ROOT_PASSWORD});
@@ -479,7 +521,7 @@ test('the alarm goes to ALARM and the email is in the outbox', {skip: SKIP}, asy
     }
     await page.waitForTimeout(5000);
   }
-  await shot('21-alarm-in-alarm');
+  await shot('23-alarm-in-alarm');
   assert.ok(inAlarm, 'the alarm did not reach ALARM within 150 s of the failed sign-in');
   await page.getByText(/State update|StateUpdate/).first().waitFor();
   await open('cloudwatch/metrics?namespace=CloudTrailMetrics&metric=ConsoleSignInFailureCount', 'Metrics');
@@ -487,13 +529,13 @@ test('the alarm goes to ALARM and the email is in the outbox', {skip: SKIP}, asy
   await page.getByRole('button', {name: '1h'}).click();
   await page.getByLabel('Time zone').selectOption('utc');
   await page.locator('.chart .uplot').waitFor();
-  await shot('22-metrics-chart');
+  await shot('24-metrics-chart');
 
   await open('sns/outbox', 'Outbox');
   const mail = page.locator('article.email', {hasText: `ALARM: "${ALARM}"`}).first();
   await mail.waitFor({timeout: 30000});
   await mail.getByText(EMAIL).waitFor();
-  await shot('23-outbox-alarm');
+  await shot('25-outbox-alarm');
   done.add('alarm fired');
 });
 
@@ -514,7 +556,7 @@ test('Logs Insights finds the failed sign-in in the trail\'s log group', {skip: 
   const results = page.locator('table', {has: page.locator('caption', {hasText: /record/})});
   await results.getByText('Failed authentication').first().waitFor();
   await results.getByText(USER, {exact: true}).first().waitFor();
-  await shot('24-logs-insights');
+  await shot('26-logs-insights');
 });
 
 test('the trail recorded the walkthrough: event history with filters and JSON', {skip: SKIP}, async (t) => {
@@ -531,7 +573,7 @@ test('the trail recorded the walkthrough: event history with filters and JSON', 
   await expectOrAlert(row);
   await row.locator('summary').click();
   await row.locator('pre.code').getByText('"eventName": "ConsoleLogin"').waitFor();
-  await shot('25-event-history');
+  await shot('27-event-history');
 });
 
 test('MFA: a virtual device is assigned with its QR code and the user signs in with a code', {skip: SKIP}, async (t) => {
@@ -561,7 +603,7 @@ test('MFA: a virtual device is assigned with its QR code and the user signs in w
   await dialog.getByRole('button', {name: 'Show secret key'}).click();
   const seed = (await dialog.locator('.secret').textContent()).trim();
   assert.match(seed, /^[A-Z2-7]+=*$/);
-  await shot('26-mfa-qr');
+  await shot('28-mfa-qr');
   const step = Math.floor(Date.now() / 30000);
   await dialog.getByLabel('MFA code 1').fill(totp(seed, step - 1));
   await dialog.getByLabel('MFA code 2').fill(totp(seed, step));
@@ -571,7 +613,7 @@ test('MFA: a virtual device is assigned with its QR code and the user signs in w
 
   await signIn({user: mfaUser, password: mfaPassword});
   await expectOrAlert(page.getByRole('heading', {level: 1, name: 'Multi-factor authentication'}));
-  await shot('27-mfa-code');
+  await shot('29-mfa-code');
   // Wait for a fresh time step so the code was not used to enable the device.
   const now = Date.now();
   const nextStep = Math.floor(now / 30000) + 1;
@@ -593,12 +635,12 @@ test('phone width: the shell and a list page fit, the menu opens from the keyboa
   await page.getByRole('button', {name: 'Menu'}).focus();
   await page.keyboard.press('Enter');
   await nav.waitFor({state: 'visible'});
-  await shot('28-phone-menu');
+  await shot('30-phone-menu');
   await page.getByRole('link', {name: 'Alarms'}).click();
   await expectHeading(/Alarms/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
-  await shot('29-phone-alarms');
+  await shot('31-phone-alarms');
   await page.setViewportSize({width: 1280, height: 900});
 });
 

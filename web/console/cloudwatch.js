@@ -315,6 +315,7 @@ async function renderInsights(page) {
     if (Object.values(DEFAULT_QUERIES).some((q) => q.replace('LOG_GROUP', firstGroup) === queryField.control.value ||
                                             q === queryField.control.value)) {
       queryField.control.value = DEFAULT_QUERIES[v].replace('LOG_GROUP', firstGroup);
+      lastSqlGroup = firstGroup;
     }
     language = v;
   });
@@ -322,6 +323,15 @@ async function renderInsights(page) {
     ['300', 'Last 5 minutes'], ['900', 'Last 15 minutes'], ['3600', 'Last 1 hour'],
     ['10800', 'Last 3 hours'], ['43200', 'Last 12 hours'], ['86400', 'Last 1 day'], ['604800', 'Last 1 week']]});
   const selectedGroups = () => [...groupSel.control.selectedOptions].map((o) => o.value);
+  let lastSqlGroup = 'LOG_GROUP';
+  groupSel.control.addEventListener('change', () => {
+    // Keep the FROM clause of the starter SQL query on the chosen log group.
+    const g = selectedGroups()[0];
+    if (language === 'SQL' && g && queryField.control.value.includes(`\`${lastSqlGroup}\``)) {
+      queryField.control.value = queryField.control.value.replace(`\`${lastSqlGroup}\``, `\`${g}\``);
+      lastSqlGroup = g;
+    }
+  });
   const status = h('p', {role: 'status', class: 'muted'});
   const results = h('div');
   const run = h('button', {type: 'submit', class: 'primary'}, 'Run query');
@@ -340,8 +350,8 @@ async function renderInsights(page) {
       const end = Math.floor(Date.now() / 1000);
       const input = {queryString: queryField.control.value, startTime: end - Number(range.control.value),
                      endTime: end, queryLanguage: language};
-      const gs = selectedGroups();
-      if (language !== 'SQL' || gs.length) input.logGroupNames = gs;
+      // SQL names its log groups in the FROM clause; the other languages take them as a parameter.
+      if (language !== 'SQL') input.logGroupNames = selectedGroups();
       const {queryId} = await call('logs', 'StartQuery', input);
       current = queryId;
       cancel.hidden = false;
