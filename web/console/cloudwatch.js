@@ -595,7 +595,8 @@ async function renderCreateAlarm(page, params, query) {
 
   const alarmName = field('Alarm name', {required: true});
   const description = field('Alarm description - optional', {kind: 'textarea', rows: 2});
-  const preview = h('div', {class: 'chart'});
+  const preview = h('div', {class: 'chart'}, h('p', {class: 'muted'},
+                      'A preview of the metric over the last 3 hours, with the threshold, appears here.'));
   const showPreview = debounce(() => {
     if (!namespace.control.value || !metricName.control.value) return;
     fetchSeries([{Namespace: namespace.control.value.trim(), MetricName: metricName.control.value.trim()}],
@@ -610,7 +611,8 @@ async function renderCreateAlarm(page, params, query) {
   const submit = h('button', {type: 'submit', class: 'primary'}, 'Create alarm');
   const form = h('form', {class: 'steps', novalidate: true},
                  h('fieldset', null, h('legend', null, 'Specify metric and conditions'), datalists, namespace,
-                   metricName, statistic, period, preview, comparison, threshold,
+                   metricName, statistic, period, h('h3', null, 'Metric preview'), preview,
+                   h('h3', null, 'Conditions'), comparison, threshold,
                    h('div', {class: 'row'}, datapoints, evalPeriods), missing),
                  h('fieldset', null, h('legend', null, 'Configure actions'), trigger, topicKind,
                    topicPanes.existing, topicPanes.new, topicPanes.none),

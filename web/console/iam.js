@@ -518,12 +518,18 @@ function assignMfa(userName, done) {
     await call('iam', 'EnableMFADevice', {UserName: userName, SerialNumber: serial,
                                           AuthenticationCode1: enable.codes[0].value.trim(),
                                           AuthenticationCode2: enable.codes[1].value.trim()});
+    enabled = true;
     dlg.close();
     toast('MFA device assigned.');
     await done();
   }));
+  let enabled = false;
   const dlg = openDialog('Assign MFA device', h('div', null, dlgErrors, devName, step2),
                          [button('Cancel', () => dlg.close()), create, enable]);
+  // A device created but never enabled is removed, so the name can be used again.
+  dlg.addEventListener('close', () => {
+    if (serial && !enabled) call('iam', 'DeleteVirtualMFADevice', {SerialNumber: serial}).catch(() => {});
+  });
 }
 
 // ---------------------------------------------------------------- groups

@@ -138,7 +138,8 @@ export function toast(text, kind = 'success') {
   if (!region) return;
   const t = h('div', {class: `toast ${kind}`}, text);
   region.append(t);
-  setTimeout(() => t.remove(), 6000);
+  while (region.children.length > 2) region.firstChild.remove();
+  setTimeout(() => t.remove(), 5000);
 }
 
 // columns: [{label, render: (row) => node|string, class?}]
