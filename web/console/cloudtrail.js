@@ -189,6 +189,43 @@ function localInputValue(ms) {
   return d.toISOString().slice(0, 16);
 }
 
+function eventError(e) {
+  try {
+    const r = JSON.parse(e.CloudTrailEvent || '{}');
+    return r.errorCode || r.errorMessage || '';
+  } catch {
+    return '';
+  }
+}
+
+// One row per event; its button shows the full record, pretty-printed, in a row below.
+function eventTable(events) {
+  const body = h('tbody');
+  for (const e of events) {
+    const detailId = `event-${e.EventId}`;
+    const detail = h('tr', {id: detailId, hidden: true},
+                     h('td', {colspan: 6}, codeBlock(prettyJson(e.CloudTrailEvent || ''), `Event record ${e.EventId}`)));
+    const toggle = h('button', {type: 'button', class: 'link', 'aria-expanded': 'false',
+                                'aria-controls': detailId}, e.EventName);
+    toggle.addEventListener('click', () => {
+      const open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', String(open));
+      detail.hidden = !open;
+    });
+    const error = eventError(e);
+    body.append(h('tr', null,
+                  h('td', null, toggle), h('td', null, fmtTime(e.EventTime)), h('td', null, e.Username || '-'),
+                  h('td', null, e.EventSource),
+                  h('td', null, (e.Resources || []).map((r) => `${r.ResourceType || ''} ${r.ResourceName || ''}`.trim()).join(', ') || '-'),
+                  h('td', null, error ? badge(error, 'alarm') : '-')), detail);
+  }
+  if (events.length === 0) body.append(h('tr', null, h('td', {colspan: 6, class: 'empty'}, 'No events match.')));
+  return h('div', {class: 'table-wrap'}, h('table', {class: 'data'},
+           h('caption', null, `${events.length} event(s)`),
+           h('thead', null, h('tr', null, ['Event name', 'Event time', 'User name', 'Event source', 'Resources', 'Error']
+             .map((l) => h('th', {scope: 'col'}, l)))), body));
+}
+
 async function renderEvents(page, params, query) {
   const errors = errorBox(null);
   const attr = field('Lookup attributes', {kind: 'select', value: query.get('attr') || '', options: ATTRIBUTES});
@@ -213,17 +250,7 @@ async function renderEvents(page, params, query) {
     more.hidden = !nextToken;
     events = append ? events.concat(out.Events || []) : (out.Events || []);
     clear(holder);
-    holder.append(table([
-      {label: 'Event name', render: (e) => h('details', null, h('summary', null, e.EventName),
-                                             codeBlock(prettyJson(e.CloudTrailEvent || ''), `Event ${e.EventId}`))},
-      {label: 'Event time', render: (e) => fmtTime(e.EventTime)},
-      {label: 'User name', render: (e) => e.Username || '-'},
-      {label: 'Event source', render: (e) => e.EventSource},
-      {label: 'Resources', render: (e) => (e.Resources || []).map((r) => `${r.ResourceType || ''} ${r.ResourceName || ''}`.trim()).join(', ') || '-'},
-      {label: 'Error', render: (e) => {
-        try { return JSON.parse(e.CloudTrailEvent || '{}').errorCode || '-'; } catch { return '-'; }
-      }},
-    ], events, {caption: `${events.length} event(s)`, empty: 'No events match.'}));
+    holder.append(eventTable(events));
   });
   const form = h('form', {class: 'row', role: 'search'}, attr, value, start, end,
                  h('button', {type: 'submit', class: 'primary'}, 'Look up events'));
