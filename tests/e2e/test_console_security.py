@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import shutil
 import struct
 import tempfile
@@ -373,3 +374,36 @@ def test_signed_requests_to_a_bucket_named_console_still_reach_s3(console_server
     code, out, err = run_aws(clients["aws_v2"], console_server.endpoint,
                              ["s3api", "list-objects-v2", "--bucket", "console"])
     assert code == 0, err
+
+
+def test_root_password_is_generated_once_and_can_be_replaced(binary):
+    d = tempfile.mkdtemp(prefix="tw-e2e-console-root-")
+    try:
+        first = Server(binary, d).start()
+        try:
+            lines = [line for line in first.output if "console password" in line]
+            assert len(lines) == 1, first.output
+            generated = lines[0].split("console password: ", 1)[1].split()[0]
+            c = Console(first.endpoint)
+            assert c.sign_in("", generated).status_code == 200
+            assert Console(first.endpoint).sign_in("root", generated).status_code == 200
+        finally:
+            first.stop()
+        # A restart keeps it and does not print it again.
+        second = Server(binary, d).start()
+        try:
+            assert not any("console password" in line for line in second.output)
+            assert Console(second.endpoint).sign_in("", generated).status_code == 200
+        finally:
+            second.stop()
+        # --root-password replaces it.
+        third = Server(binary, d, ["--root-password", "An0ther-Root-Pass"]).start()
+        try:
+            assert Console(third.endpoint).sign_in("", generated).status_code == 401
+            assert Console(third.endpoint).sign_in("", "An0ther-Root-Pass").status_code == 200
+        finally:
+            third.stop()
+        with open(os.path.join(d, "trailwatch.db"), "rb") as db:
+            assert generated.encode() not in db.read()  # only the argon2id hash is stored
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
