@@ -466,7 +466,9 @@ async function renderMetrics(page, params, query) {
     timeSeriesChart(chartBox, series, {utc: state.utc, start, end});
   });
   const nsSel = field('Namespace', {kind: 'select', value: wanted || namespaces[0] || '',
-                                    options: namespaces.length ? namespaces : [['', 'No metrics yet']]});
+                                    options: namespaces.length ?
+                                      namespaces.map((n) => [n, n.startsWith('AWS/') ? n : `${n} (custom namespace)`]) :
+                                      [['', 'No metrics yet']]});
   const list = h('div');
   const renderList = () => {
     clear(list);
