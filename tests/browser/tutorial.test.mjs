@@ -279,6 +279,10 @@ test('the root user creates the custom policy from JSON and attaches it to the g
   const summary = page.locator('table', {has: page.locator('caption', {hasText: 'Policy summary'})});
   await summary.getByText('S3 (s3)').waitFor();
   await summary.getByText('CreateBucket, ListAllMyBuckets, ListBucket, GetBucketLocation').waitFor();
+  // IAM's policy simulator judges the same document: every action it names is allowed.
+  const simulator = page.locator('table', {has: page.locator('caption', {hasText: 'Policy simulator (IAM)'})});
+  await expectOrAlert(simulator.getByRole('row', {name: /s3:CreateBucket allowed/}));
+  assert.equal(await simulator.getByText('allowed', {exact: true}).count(), 5);
   await page.getByLabel('Policy name').fill(POLICY);
   await page.getByLabel('Description - optional').fill('Lets the tutorial user create and list buckets.');
   await shot('03-policy-editor');

@@ -2,6 +2,7 @@
 // policy grammar: elements, Effect, action and ARN formats, condition operators, limits) and shows
 // a visual summary of what the policy allows or denies, per service.
 import {h, clear, uid, debounce, table, button} from './ui.js';
+import {call} from './api.js';
 
 const SERVICE_NAMES = {
   '*': 'All services', iam: 'IAM', sts: 'STS', s3: 'S3', logs: 'CloudWatch Logs',
@@ -352,7 +353,35 @@ export function policyEditor({label = 'Policy editor', value = '', kind = 'ident
   textarea.value = value;
   const findingsEl = h('div', {id: findingsId, 'aria-live': 'polite'});
   const summaryEl = h('div', {class: 'summary'});
+  const serverEl = h('div', {'aria-live': 'polite'});
   let state = {findings: []};
+  let serverSeq = 0;
+  // Once the policy passes the checks here, IAM's own parser and the policy simulator
+  // (SimulateCustomPolicy) judge it: a MalformedPolicyDocument finding as IAM words it, and
+  // the decision for each concrete action the policy names.
+  const serverCheck = debounce(async () => {
+    const seq = ++serverSeq;
+    clear(serverEl);
+    if (kind !== 'identity' || !state.doc || state.findings.some((f) => f.level === 'error')) return;
+    const actions = [...new Set(asList(state.doc.Statement).flatMap((st) => asList(st && st.Action))
+      .filter((a) => typeof a === 'string' && /^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a)))].slice(0, 20);
+    if (actions.length === 0) return;
+    try {
+      const out = await call('iam', 'SimulateCustomPolicy', {PolicyInputList: [textarea.value],
+                                                             ActionNames: actions});
+      if (seq !== serverSeq) return;
+      serverEl.append(table([
+        {label: 'Action', render: (r) => r.EvalActionName},
+        {label: 'Decision on all resources', render: (r) => h('span', {class: `badge ${r.EvalDecision === 'allowed' ? 'ok' : 'alarm'}`},
+                                                             r.EvalDecision)},
+      ], out.EvaluationResults || [], {caption: 'Policy simulator (IAM)'}));
+    } catch (e) {
+      if (seq !== serverSeq) return;
+      if (e.code === 'AccessDenied' || e.code === 'NotSignedIn') return;  // no simulator for this user
+      serverEl.append(h('ul', {class: 'findings'}, h('li', {class: 'error'},
+                        h('strong', null, `IAM: ${e.code}: `), e.message)));
+    }
+  }, 800);
   const update = () => {
     state = validatePolicy(textarea.value, kind);
     clear(findingsEl);
@@ -369,6 +398,7 @@ export function policyEditor({label = 'Policy editor', value = '', kind = 'ident
     clear(summaryEl);
     if (state.doc && kind === 'identity') summaryEl.append(summaryTable(state.doc));
     if (onchange) onchange(state);
+    serverCheck();
   };
   const later = debounce(update, 250);
   textarea.addEventListener('input', later);
@@ -382,7 +412,7 @@ export function policyEditor({label = 'Policy editor', value = '', kind = 'ident
                  h('div', {class: 'field'}, h('label', {for: id}, label), textarea,
                    h('div', {class: 'row'}, format)),
                  h('div', null, findingsEl)),
-               summaryEl);
+               summaryEl, serverEl);
   update();
   return {
     el,
