@@ -5,7 +5,7 @@ import {call, callAll} from './api.js';
 import {session, region} from './state.js';
 import {
   h, clear, field, radioGroup, button, errorBox, table, keyValues, section, confirmAction, fmtTime,
-  badge, codeBlock, runAction, toast, hashFor, link, prettyJson,
+  badge, codeBlock, runAction, toast, hashFor, link, prettyJson, softErrors,
 } from './ui.js';
 import {pageHead} from './iam.js';
 
@@ -25,10 +25,11 @@ async function renderTrails(page) {
   const errors = errorBox(null);
   const out = await call('cloudtrail', 'DescribeTrails', {});
   const trails = out.trailList || [];
-  const statuses = await Promise.all(trails.map((t) => call('cloudtrail', 'GetTrailStatus', {Name: t.TrailARN || t.Name})
-    .catch(() => ({}))));
+  const soft = softErrors();
+  const statuses = await Promise.all(trails.map((t) => soft(call('cloudtrail', 'GetTrailStatus',
+                                                                 {Name: t.TrailARN || t.Name}), {})));
   page.append(pageHead(`Trails (${trails.length})`,
-                       button('Create trail', () => go('#/cloudtrail/trails/create'), 'primary')), errors,
+                       button('Create trail', () => go('#/cloudtrail/trails/create'), 'primary')), errors, soft.box,
   table([
     {label: 'Name', render: (t) => link(hashFor('cloudtrail', 'trails', t.Name), t.Name)},
     {label: 'Home region', render: (t) => t.HomeRegion || region},
@@ -150,7 +151,8 @@ async function renderCreateTrail(page) {
 async function renderTrail(page, {name}) {
   const errors = errorBox(null);
   const {Trail: t} = await call('cloudtrail', 'GetTrail', {Name: name});
-  const status = await call('cloudtrail', 'GetTrailStatus', {Name: name}).catch(() => ({}));
+  const soft = softErrors();
+  const status = await soft(call('cloudtrail', 'GetTrailStatus', {Name: name}), {});
   const toggle = button(status.IsLogging ? 'Stop logging' : 'Start logging', (ev) =>
     runAction(ev.target, errors, async () => {
       await call('cloudtrail', status.IsLogging ? 'StopLogging' : 'StartLogging', {Name: name});
@@ -162,7 +164,7 @@ async function renderTrail(page, {name}) {
     go('#/cloudtrail/trails');
   }), 'danger');
   const group = logGroupName(t.CloudWatchLogsLogGroupArn);
-  page.append(pageHead(name, toggle, del), errors, section('General details', keyValues([
+  page.append(pageHead(name, toggle, del), errors, soft.box, section('General details', keyValues([
     ['Trail ARN', t.TrailARN], ['Logging', status.IsLogging ? badge('Logging', 'ok') : badge('Off')],
     ['Multi-region trail', t.IsMultiRegionTrail ? 'Yes' : 'No'],
     ['S3 bucket', link(hashFor('s3', 'buckets', t.S3BucketName), t.S3BucketName)],

@@ -6,7 +6,7 @@ import {call, callAll} from './api.js';
 import {
   h, clear, field, radioGroup, button, errorBox, showError, table, keyValues, section, loading,
   confirmAction, fmtTime, badge, codeBlock, runAction, toast, tabs, hashFor, link, notice,
-  prettyJson, debounce, uid,
+  prettyJson, debounce, uid, softErrors,
 } from './ui.js';
 import {pageHead} from './iam.js';
 import {timeSeriesChart} from './chart.js';
@@ -207,9 +207,9 @@ async function renderCreateMetricFilter(page, {name}) {
   const errors = errorBox(null);
   const pattern = field('Filter pattern', {kind: 'textarea', rows: 3, hint:
     'Terms, space-delimited, JSON ({ $.eventName = "ConsoleLogin" }) or regex (%...%) patterns.'});
-  const streams = await callAll('logs', 'DescribeLogStreams', {logGroupName: name, orderBy: 'LastEventTime',
-                                descending: true}, 'logStreams', 'nextToken', 'nextToken', 1)
-    .catch(() => []);
+  const soft = softErrors();
+  const streams = await soft(callAll('logs', 'DescribeLogStreams', {logGroupName: name, orderBy: 'LastEventTime',
+                                     descending: true}, 'logStreams', 'nextToken', 'nextToken', 1), []);
   const source = field('Select log data to test', {kind: 'select', value: '__custom', options: [
     ['__custom', 'Custom log data'], ['__recent', 'Recent events of the log group'],
     ...streams.slice(0, 20).map((s) => [s.logStreamName, `Stream: ${s.logStreamName}`])]});
@@ -288,7 +288,8 @@ async function renderCreateMetricFilter(page, {name}) {
     });
   });
   page.append(pageHead('Create metric filter'),
-              h('p', null, 'Log group: ', link(hashFor('cloudwatch', 'log-groups', name), name)), errors, form);
+              h('p', null, 'Log group: ', link(hashFor('cloudwatch', 'log-groups', name), name)), errors,
+              soft.box, form);
 }
 
 // ---------------------------------------------------------------- Logs Insights
@@ -552,9 +553,10 @@ async function renderAlarms(page, params, query) {
 
 async function renderCreateAlarm(page, params, query) {
   const errors = errorBox(null);
+  const soft = softErrors();
   const [metrics, topics] = await Promise.all([
-    callAll(CW, 'ListMetrics', {}, 'Metrics', 'NextToken', 'NextToken').catch(() => []),
-    callAll('sns', 'ListTopics', {}, 'Topics', 'NextToken', 'NextToken').catch(() => []),
+    soft(callAll(CW, 'ListMetrics', {}, 'Metrics', 'NextToken', 'NextToken'), []),
+    soft(callAll('sns', 'ListTopics', {}, 'Topics', 'NextToken', 'NextToken'), []),
   ]);
   const nsList = uid('ns');
   const mList = uid('metrics');
@@ -649,7 +651,7 @@ async function renderCreateAlarm(page, params, query) {
       go(hashFor('cloudwatch', 'alarms', input.AlarmName));
     });
   });
-  page.append(pageHead('Create alarm'), errors, form);
+  page.append(pageHead('Create alarm'), errors, soft.box, form);
   showPreview();
 }
 

@@ -6,7 +6,7 @@ import {session} from './state.js';
 import {
   h, clear, field, radioGroup, button, errorBox, showError, table, keyValues, section, loading,
   openDialog, confirmAction, fmtTime, badge, codeBlock, runAction, download, toast, tabs, hashFor,
-  link, notice,
+  link, notice, softErrors,
 } from './ui.js';
 import {policyEditor, decodePolicyDocument, summaryTable, parseJson} from './policy.js';
 
@@ -336,7 +336,7 @@ async function deleteUserCompletely(name) {
   for (const n of inline) await call('iam', 'DeleteUserPolicy', {UserName: name, PolicyName: n});
   for (const d of mfa) {
     await call('iam', 'DeactivateMFADevice', {UserName: name, SerialNumber: d.SerialNumber});
-    await call('iam', 'DeleteVirtualMFADevice', {SerialNumber: d.SerialNumber}).catch(() => {});
+    await call('iam', 'DeleteVirtualMFADevice', {SerialNumber: d.SerialNumber});
   }
   try {
     await call('iam', 'DeleteLoginProfile', {UserName: name});
@@ -429,7 +429,7 @@ async function credentialsPanel(panel, name) {
       {label: 'Actions', render: (d) => button('Remove', (ev) => runAction(ev.target, errors, async () => {
         if (!await confirmAction('Remove MFA device', `Remove ${d.SerialNumber}?`, 'Remove')) return;
         await call('iam', 'DeactivateMFADevice', {UserName: name, SerialNumber: d.SerialNumber});
-        await call('iam', 'DeleteVirtualMFADevice', {SerialNumber: d.SerialNumber}).catch(() => {});
+        await call('iam', 'DeleteVirtualMFADevice', {SerialNumber: d.SerialNumber});
         await refreshMfa();
       }), 'danger')},
     ], devices, {empty: 'No MFA devices assigned.'}),
@@ -528,7 +528,10 @@ function assignMfa(userName, done) {
                          [button('Cancel', () => dlg.close()), create, enable]);
   // A device created but never enabled is removed, so the name can be used again.
   dlg.addEventListener('close', () => {
-    if (serial && !enabled) call('iam', 'DeleteVirtualMFADevice', {SerialNumber: serial}).catch(() => {});
+    if (serial && !enabled) {
+      call('iam', 'DeleteVirtualMFADevice', {SerialNumber: serial})
+        .catch((e) => toast(`${e.code}: ${e.message}`, 'error'));
+    }
   });
 }
 
@@ -922,8 +925,9 @@ async function renderAccountSettings(page) {
       toast('Password policy saved.');
     });
   });
-  const alias = await call('iam', 'ListAccountAliases', {}).catch(() => ({AccountAliases: []}));
-  page.append(pageHead('Account settings'), errors,
+  const soft = softErrors();
+  const alias = await soft(call('iam', 'ListAccountAliases', {}), {AccountAliases: []});
+  page.append(pageHead('Account settings'), errors, soft.box,
               section('Account', keyValues([['Account ID', session.accountId],
                                             ['Account alias', (alias.AccountAliases || []).join(', ')]])),
               policy ? null : notice('This account uses the default IAM password policy.', 'info'),

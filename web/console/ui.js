@@ -128,6 +128,19 @@ export function showError(region, error) {
                   error.message || String(error)]);
 }
 
+// For a page's secondary lookups: keeps the page usable when one is refused, and shows why.
+// const soft = softErrors(); await soft(call(...), fallback); page.append(soft.box);
+export function softErrors() {
+  const box = h('div');
+  const soft = (promise, fallback) => promise.catch((e) => {
+    box.append(h('div', {class: 'alert warning', role: 'alert'}, h('strong', null, `${e.code || 'Error'}: `),
+                 e.message || String(e)));
+    return fallback;
+  });
+  soft.box = box;
+  return soft;
+}
+
 export function notice(text, kind = 'success') {
   return h('div', {class: `alert ${kind}`, role: 'status'}, text);
 }
