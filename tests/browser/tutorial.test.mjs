@@ -21,6 +21,7 @@ const BIN = process.env.TRAILWATCH_BIN || path.join(ROOT, 'build', 'trailwatch')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.TW_SCREENSHOTS || path.join(ROOT, 'build', 'browser-screenshots');
 const PLAYWRIGHT = path.join(ROOT, 'web', 'node_modules', 'playwright-core', 'index.mjs');
+const AXE = path.join(ROOT, 'web', 'node_modules', 'axe-core', 'axe.min.js');
 
 const ACCOUNT = '000000000000';
 const ROOT_PASSWORD = 'Root-Tutorial-Passw0rd!';
@@ -42,6 +43,7 @@ const missing = [];
 if (!fs.existsSync(BIN)) missing.push(`${BIN} is not built`);
 if (!fs.existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing (apt-get install chromium)`);
 if (!fs.existsSync(PLAYWRIGHT)) missing.push('playwright-core is missing (npm ci --prefix web)');
+if (!fs.existsSync(AXE)) missing.push('axe-core is missing (npm ci --prefix web)');
 const SKIP = missing.length ? missing.join('; ') : false;
 
 let server;
@@ -52,6 +54,8 @@ let page;
 let base;
 let proxy;
 const pageErrors = [];
+const a11yFindings = [];
+let axeSource = '';
 const done = new Set();  // steps that passed, so later steps can say which one they needed
 
 // ---------------------------------------------------------------- the server
@@ -102,8 +106,22 @@ async function checkLabels(name) {
   for (const u of unlabelled) pageErrors.push(`unlabelled control on ${name}: ${u}`);
 }
 
+// axe-core's WCAG 2.1 A and AA rules on the page as it is (injected through the DevTools
+// protocol, which the page's Content-Security-Policy does not govern).
+async function checkAxe(name) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {runOnly: {type: 'tag',
+                                                        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
+                                   v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  });
+  for (const v of violations) a11yFindings.push(`${name}: ${v}`);
+}
+
 async function shot(name) {
   await checkLabels(name);
+  await checkAxe(name);
   fs.mkdirSync(SHOTS, {recursive: true});
   await page.screenshot({path: path.join(SHOTS, `${name}.png`), fullPage: true});
 }
@@ -182,6 +200,7 @@ function totp(seed, step) {
 
 before(async () => {
   if (SKIP) return;
+  axeSource = fs.readFileSync(AXE, 'utf8');
   base = await startServer();
   if (process.env.TW_WEB_FROM_DISK) {
     const {startDevProxy} = await import('./devserver.mjs');
@@ -653,4 +672,8 @@ test('phone width: the shell and a list page fit, the menu opens from the keyboa
 
 test('no script errors and no Content-Security-Policy violations on any page', {skip: SKIP}, () => {
   assert.deepEqual(pageErrors, []);
+});
+
+test('axe-core finds no WCAG 2.1 A/AA violation on the pages screenshotted', {skip: SKIP}, () => {
+  assert.deepEqual(a11yFindings, []);
 });
