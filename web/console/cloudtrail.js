@@ -46,6 +46,17 @@ function logGroupName(arn) {
   return m ? m[1] : arn;
 }
 
+// Resolves true when the creation failed only because the resource already exists.
+async function reuseIfExists(promise, code) {
+  try {
+    await promise;
+    return false;
+  } catch (e) {
+    if (e.code === code) return true;
+    throw e;
+  }
+}
+
 function bucketPolicy(bucket, prefix, trailName) {
   const acct = session.accountId;
   const keyPath = `${prefix ? `${prefix}/` : ''}AWSLogs/${acct}/*`;
@@ -102,8 +113,12 @@ async function renderCreateTrail(page) {
       const b = bucket.control.value.trim();
       const p = prefix.control.value.trim().replace(/\/+$/, '');
       if (bucketKind.value() === 'new') {
-        await call('s3', 'CreateBucket', {Bucket: b});
-        step(`Created S3 bucket ${b}.`);
+        // A retry after a failed attempt reuses what that attempt already created.
+        if (await reuseIfExists(call('s3', 'CreateBucket', {Bucket: b}), 'BucketAlreadyOwnedByYou')) {
+          step(`S3 bucket ${b} already exists in this account: reused.`);
+        } else {
+          step(`Created S3 bucket ${b}.`);
+        }
         await call('s3', 'PutBucketPolicy', {Bucket: b, Policy: bucketPolicy(b, p, trailName)});
         step('Added the bucket policy that lets CloudTrail write log files.');
       }
@@ -114,23 +129,29 @@ async function renderCreateTrail(page) {
       if (cwEnabled.control.checked) {
         const g = groupName.control.value.trim();
         if (groupKind.value() === 'new') {
-          await call('logs', 'CreateLogGroup', {logGroupName: g});
-          step(`Created log group ${g}.`);
+          if (await reuseIfExists(call('logs', 'CreateLogGroup', {logGroupName: g}),
+                                  'ResourceAlreadyExistsException')) {
+            step(`Log group ${g} already exists: reused.`);
+          } else {
+            step(`Created log group ${g}.`);
+          }
         }
         const r = roleName.control.value.trim();
         let roleArn;
         if (roleKind.value() === 'new') {
           const trust = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow',
             Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 'sts:AssumeRole'}]});
-          const {Role} = await call('iam', 'CreateRole', {RoleName: r, AssumeRolePolicyDocument: trust});
-          roleArn = Role.Arn;
+          const created = await call('iam', 'CreateRole', {RoleName: r, AssumeRolePolicyDocument: trust})
+            .catch((e) => (e.code === 'EntityAlreadyExists' ? null : Promise.reject(e)));
+          roleArn = created ? created.Role.Arn : (await call('iam', 'GetRole', {RoleName: r})).Role.Arn;
           const streamArn = `arn:aws:logs:${region}:${acct}:log-group:${g}:log-stream:${acct}_CloudTrail_${region}*`;
           await call('iam', 'PutRolePolicy', {RoleName: r, PolicyName: 'CloudTrailWriteToCloudWatchLogs',
             PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: [
               {Sid: 'AWSCloudTrailCreateLogStream', Effect: 'Allow', Action: 'logs:CreateLogStream', Resource: streamArn},
               {Sid: 'AWSCloudTrailPutLogEvents', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: streamArn},
             ]})});
-          step(`Created role ${r} with permission to write to the log group.`);
+          step(created ? `Created role ${r} with permission to write to the log group.` :
+            `Role ${r} already exists: reused, with its permission to write to the log group set again.`);
         } else {
           roleArn = (await call('iam', 'GetRole', {RoleName: r})).Role.Arn;
         }
