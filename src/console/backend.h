@@ -54,10 +54,12 @@ class ConsoleBackend {
   // The account alias, when the account has one ("Account ID or alias").
   virtual std::optional<std::string> AccountAlias() = 0;
   // Checks the password of the root user (`user_name` empty) or of IAM user `user_name`. Takes
-  // about the same time whether or not the user exists or has a password; records the password's
-  // use when it matches. Fails only when the store does.
+  // about the same time whether or not the user exists or has a password. Fails only when the
+  // store does.
   virtual Result<PasswordCheck> CheckPassword(std::string_view user_name, std::string_view password,
                                               std::int64_t now_millis) = 0;
+  // Records a completed sign-in as the IAM user's password use (PasswordLastUsed).
+  virtual void RecordPasswordUse(std::string_view user_name, std::int64_t now_millis) = 0;
   // Whether `code` is the current code of the user's device `serial` (each code accepted once).
   virtual Result<bool> CheckMfaCode(std::string_view user_name, std::string_view serial,
                                     std::string_view code, std::int64_t now_millis) = 0;

@@ -355,6 +355,9 @@ http::HttpResponse ConsoleHandler::SignIn(const http::HttpRequest& request,
 
   lockout_.Reset(key);
   RecordSignIn(request, *check, true, mfa_used, mfa_serial);
+  if (check->principal.type == auth::PrincipalType::kIamUser) {
+    deps_.backend.RecordPasswordUse(check->principal.user_name, now);
+  }
   auth::Principal principal = check->principal;
   principal.mfa_authenticated = mfa_used;
   // The console's session stands for temporary credentials (as AWS's console uses), so

@@ -93,13 +93,18 @@ class Backend final : public console::ConsoleBackend {
     }
     check.outcome = console::PasswordCheck::Outcome::kMatch;
     check.password_reset_required = profile->password_reset_required || expired;
-    (void)deps_.iam_store.RecordPasswordUse(user->name, now_millis / 1000 * 1000);
     auto devices = deps_.iam_store.ListMfaDevices(user->name);
     if (!devices) return std::move(devices).error();
     for (const auto& device : *devices) {
       if (device.enabled_at) check.mfa_serials.push_back(device.serial_number);
     }
     return check;
+  }
+
+  void RecordPasswordUse(std::string_view user_name, std::int64_t now_millis) override {
+    if (!user_name.empty()) {
+      (void)deps_.iam_store.RecordPasswordUse(user_name, now_millis / 1000 * 1000);
+    }
   }
 
   Result<bool> CheckMfaCode(std::string_view user_name, std::string_view serial,

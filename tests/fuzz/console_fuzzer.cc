@@ -36,6 +36,7 @@ class NullBackend final : public tw::console::ConsoleBackend {
                                      : tw::console::PasswordCheck::Outcome::kWrongPassword;
     return check;
   }
+  void RecordPasswordUse(std::string_view, std::int64_t) override {}
   tw::Result<bool> CheckMfaCode(std::string_view, std::string_view, std::string_view,
                                 std::int64_t) override {
     return false;

@@ -44,6 +44,9 @@ class FakeBackend final : public ConsoleBackend {
     if (user_name == "carol") check.password_reset_required = true;
     return check;
   }
+  void RecordPasswordUse(std::string_view user_name, std::int64_t) override {
+    password_uses.push_back(std::string(user_name));
+  }
   Result<bool> CheckMfaCode(std::string_view, std::string_view, std::string_view code,
                             std::int64_t) override {
     return code == "123456";
@@ -80,6 +83,7 @@ class FakeBackend final : public ConsoleBackend {
 
   std::string account_ = "000000000000";
   int password_checks = 0;
+  std::vector<std::string> password_uses;
   std::mutex mu;
   std::vector<std::string> calls;
   protocol::Value last_input;
@@ -295,7 +299,8 @@ TEST_F(ConsoleHandlerTest, FiveFailuresLockEvenTheRightPassword) {
   EXPECT_EQ(locked.status, 429);
   EXPECT_EQ(Body(locked).at("error").at("code"), "TooManyFailedAttempts");
   EXPECT_EQ(*locked.headers.Find("Retry-After"), "900");
-  EXPECT_EQ(sink_.events.size(), 6u);  // the refused attempt is recorded as a failure
+  EXPECT_EQ(sink_.events.size(), 6u);           // the refused attempt is recorded as a failure
+  EXPECT_TRUE(backend_.password_uses.empty());  // and is not a use of the password
   json::object last = json::parse(sink_.events.back().record_json).as_object();
   EXPECT_EQ(last.at("errorMessage"), "Failed authentication");
   // An unknown name locks the same way: a lock-out says nothing about who exists.
@@ -306,6 +311,7 @@ TEST_F(ConsoleHandlerTest, FiveFailuresLockEvenTheRightPassword) {
   clock_.Advance(15 * 60 * 1000);
   csrf = Start();
   EXPECT_EQ(SignIn(csrf, "alice", "Passw0rd!").status, 200);
+  EXPECT_EQ(backend_.password_uses, std::vector<std::string>{"alice"});
 }
 
 TEST_F(ConsoleHandlerTest, MfaFlow) {
