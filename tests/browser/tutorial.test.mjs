@@ -582,6 +582,29 @@ test('Logs Insights finds the failed sign-in in the trail\'s log group', {skip: 
   await shot('26-logs-insights');
 });
 
+test('Logs Insights: the same question in OpenSearch SQL and PPL', {skip: SKIP}, async (t) => {
+  if (!needs(t, 'trail', 'failed sign-in')) return;
+  await signIn({root: true, password: ROOT_PASSWORD});
+  await expectHeading('Console home');
+  const queries = [
+    ['OpenSearch SQL', `SELECT eventName, errorMessage FROM \`${LOG_GROUP}\` ` +
+                       "WHERE eventName = 'ConsoleLogin' AND errorMessage = 'Failed authentication'"],
+    ['OpenSearch PPL', "fields eventName, errorMessage | where eventName = 'ConsoleLogin' and " +
+                       "errorMessage = 'Failed authentication'"],
+  ];
+  for (const [language, query] of queries) {
+    await open('cloudwatch/insights', 'Logs Insights');
+    await page.getByLabel('Log groups').selectOption(LOG_GROUP);
+    await page.getByLabel(language).check();
+    await page.getByLabel('Time range').selectOption('3600');
+    await page.getByLabel('Query', {exact: true}).fill(query);
+    await page.getByRole('button', {name: 'Run query'}).click();
+    await expectOrAlert(page.getByText(/Status: Complete/), 60000);
+    const results = page.locator('table', {has: page.locator('caption', {hasText: /record/})});
+    await results.getByText('Failed authentication').first().waitFor();
+  }
+});
+
 test('the trail recorded the walkthrough: event history with filters and JSON', {skip: SKIP}, async (t) => {
   if (!needs(t, 'root signs in')) return;
   if (await page.getByRole('button', {name: 'Sign out'}).count() === 0) {
