@@ -552,6 +552,8 @@ test('the alarm goes to ALARM and the email is in the outbox', {skip: SKIP}, asy
   await page.getByRole('button', {name: '1h'}).click();
   await page.getByLabel('Time zone').selectOption('utc');
   await page.locator('.chart .uplot').waitFor();
+  // The second metric filter counted the bucket the new user created.
+  await page.getByRole('cell', {name: 'S3BucketCreationCount', exact: true}).waitFor();
   await shot('24-metrics-chart');
 
   await open('sns/outbox', 'Outbox');
