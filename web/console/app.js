@@ -162,7 +162,16 @@ function renderNewPassword(creds) {
   const again = field('Retype new password', {type: 'password', required: true,
                                               autocomplete: 'new-password'});
   const submit = h('button', {type: 'submit', class: 'primary'}, 'Confirm password change');
-  const form = h('form', {novalidate: true}, oldPw, newPw, again, submit);
+  const cancel = button('Cancel and sign out', async () => {
+    try {
+      await api.signOut();
+    } catch (e) {
+      showError(errors, e);
+      return;
+    }
+    renderSignIn('You have signed out.');
+  }, 'link');
+  const form = h('form', {novalidate: true}, oldPw, newPw, again, h('div', {class: 'actions'}, submit, cancel));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (newPw.control.value !== again.control.value) {
