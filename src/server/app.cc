@@ -149,7 +149,11 @@ class OwningPolicyAuthorizer final : public Authorizer {
               return std::optional<BucketPolicyDoc>(
                   BucketPolicyDoc{(*info)->owner_account_id, (*info)->policy});
             },
-            clock}) {}
+            clock,
+            [&store] {
+              auto policy = store.GetPasswordPolicy();
+              return policy && policy->has_value() && (*policy)->allow_users_to_change;
+            }}) {}
   Status Authorize(const AuthorizationRequest& request) const override {
     return authorizer_.Authorize(request);
   }

@@ -166,6 +166,13 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
     }
     EvalResult result = iam::policy::Evaluate(set, request);
     if (result.decision == Decision::kAllow) continue;
+    if (result.decision == Decision::kImplicitDeny &&
+        call.principal.type == auth::PrincipalType::kIamUser &&
+        ((check.action == "iam:ChangePassword" && check.resource == call.principal.arn) ||
+         check.action == "iam:GetAccountPasswordPolicy") &&
+        deps_.users_may_change_password && deps_.users_may_change_password()) {
+      continue;
+    }
     std::string action = DisplayAction(service, check.action);
     return AccessDeniedError(
         service, call.protocol,

@@ -161,6 +161,45 @@ TEST_F(ConsoleBackendTest, CallsRunAsThePrincipalUnderItsPolicies) {
   EXPECT_TRUE(backend_->Call(call));
 }
 
+// AllowUsersToChangePassword lets every IAM user change its own password without a policy, as
+// the forced password change needs.
+TEST_F(ConsoleBackendTest, PasswordPolicyCanLetUsersChangeTheirPassword) {
+  AsRoot("iam", "CreateLoginProfile", Input({{"UserName", "bob"}, {"Password", "Bob-Pass-123"}}));
+  auth::Principal bob;
+  bob.type = auth::PrincipalType::kIamUser;
+  bob.account_id = kAccount;
+  bob.arn = "arn:aws:iam::000000000000:user/bob";
+  bob.user_name = "bob";
+  const auto* iam = protocol::ServiceCatalog::Embedded().Find("iam");
+  auto change = [&](const char* from, const char* to) {
+    return backend_->Call(console::ConsoleCall{bob, *iam, *iam->FindOperation("ChangePassword"),
+                                               Input({{"OldPassword", from}, {"NewPassword", to}}),
+                                               "127.0.0.1", "Mozilla", kNow});
+  };
+  auto denied = change("Bob-Pass-123", "Bob-Pass-456");
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code, "AccessDenied");
+  AsRoot("iam", "UpdateAccountPasswordPolicy", Input({{"AllowUsersToChangePassword", true}}));
+  EXPECT_TRUE(change("Bob-Pass-123", "Bob-Pass-456"));
+  // Only its own password: changing another user's is a different action (UpdateLoginProfile).
+  auto other = backend_->Call(console::ConsoleCall{
+      bob, *iam, *iam->FindOperation("UpdateLoginProfile"),
+      Input({{"UserName", "alice"}, {"Password", "X-Pass-1234"}}), "127.0.0.1", "Mozilla", kNow});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "AccessDenied");
+  // An explicit Deny still wins.
+  AsRoot(
+      "iam", "PutUserPolicy",
+      Input(
+          {{"UserName", "bob"},
+           {"PolicyName", "deny"},
+           {"PolicyDocument",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ChangePassword","Resource":"*"}]})"}}));
+  auto explicit_deny = change("Bob-Pass-456", "Bob-Pass-789");
+  ASSERT_FALSE(explicit_deny);
+  EXPECT_EQ(explicit_deny.error().code, "AccessDenied");
+}
+
 TEST_F(ConsoleBackendTest, OutboxNewestFirst) {
   auto empty = backend_->Outbox(10);
   ASSERT_TRUE(empty);
