@@ -295,7 +295,6 @@ http::HttpResponse ConsoleHandler::SignIn(const http::HttpRequest& request,
   // The root user signs in without an IAM user name (or as "root").
   const bool as_root = user_name.empty() || user_name == "root";
   const std::int64_t now = EpochMillis(deps_.clock.Now());
-  const std::string key = LockoutTracker::Key(account, as_root ? "root" : user_name);
 
   // The password is checked on every path, so every answer costs the same time whether the
   // user exists, the name is locked or the account is someone else's.
@@ -307,6 +306,9 @@ http::HttpResponse ConsoleHandler::SignIn(const http::HttpRequest& request,
     auto alias = deps_.backend.AccountAlias();
     account_matches = alias && IEquals(*alias, account);
   }
+  // Failures count per user whether the account was given by id or by alias.
+  const std::string key =
+      LockoutTracker::Key(account_matches ? account_id : account, as_root ? "root" : user_name);
 
   auto fail = [&](bool mfa_used) {
     if (account_matches) RecordSignIn(request, *check, false, mfa_used, "");

@@ -81,7 +81,16 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
   if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
     return Health();
   }
-  if (deps_.console && IsConsoleRequest(request)) return deps_.console(request);
+  if (deps_.console && IsConsoleRequest(request)) {
+    http::HttpResponse response = deps_.console(request);
+    // The request log's line for console pages and API calls; never cookies, tokens or bodies.
+    const auto level = response.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
+    if (spdlog::should_log(level)) {
+      spdlog::log(level, "method={} path={} service=console status={}", request.method,
+                  request.path, response.status);
+    }
+    return response;
+  }
   if (deps_.links && request.path.rfind("/_trailwatch/", 0) == 0) {
     if (auto response = deps_.links(request)) return std::move(*response);
   }
@@ -301,6 +310,10 @@ Result<protocol::Value> Dispatcher::Invoke(PrincipalCall call) {
     state.output = *result;
   } else {
     state.error = result.error();
+  }
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("request_id={} method=console service={} operation={} error={}", request_id,
+                  call.service.name(), call.operation.name, state.error ? state.error->code : "-");
   }
   Audit(request, request_id, state);
   return result;

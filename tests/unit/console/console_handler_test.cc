@@ -306,6 +306,12 @@ TEST_F(ConsoleHandlerTest, FiveFailuresLockEvenTheRightPassword) {
   // An unknown name locks the same way: a lock-out says nothing about who exists.
   for (int i = 0; i < 5; ++i) SignIn(csrf, "nobody", "x");
   EXPECT_EQ(SignIn(csrf, "nobody", "x").status, 429);
+  // The alias counts against the same user as the account id.
+  json::object by_alias;
+  by_alias["account"] = "my-alias";
+  by_alias["userName"] = "alice";
+  by_alias["password"] = "Passw0rd!";
+  EXPECT_EQ(Send("POST", "/console/api/signin", json::serialize(by_alias), csrf).status, 429);
   // Other users are unaffected; time unlocks.
   EXPECT_EQ(SignIn(csrf, "bob", "wrong").status, 401);
   clock_.Advance(15 * 60 * 1000);
