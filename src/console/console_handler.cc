@@ -116,10 +116,13 @@ json::object SessionJson(const Session& s, const std::string& account_id) {
 
 // The browser must send the token in a header (a cross-site form cannot) and JSON (a cross-site
 // request with that type needs a CORS preflight, which this server never grants); when the
-// browser says where the request comes from, it must be this origin.
-bool SameOrigin(const http::HttpRequest& request) {
+// browser says where the request comes from, it must be this server: the Host it asked for, or
+// the public URL (--public-url) when a proxy in front rewrites Host.
+bool SameOrigin(const http::HttpRequest& request, std::string_view public_origin) {
   std::string_view origin = request.headers.Get("Origin");
-  if (origin.empty() || origin == "null") return origin.empty();
+  if (origin.empty()) return true;
+  if (origin == "null") return false;
+  if (!public_origin.empty() && IEquals(origin, public_origin)) return true;
   auto scheme = origin.find("://");
   if (scheme == std::string_view::npos) return false;
   return IEquals(origin.substr(scheme + 3), request.headers.Get("Host"));
@@ -152,7 +155,7 @@ http::HttpResponse ConsoleHandler::Handle(const http::HttpRequest& request) {
       if (request.method != "POST") {
         response = Error(405, "MethodNotAllowed", "Use POST.");
         response.headers.Set("Allow", "POST");
-      } else if (!current.session || !SameOrigin(request) ||
+      } else if (!current.session || !SameOrigin(request, PublicOrigin()) ||
                  !SessionStore::CsrfMatches(*current.session,
                                             request.headers.Get("X-CSRF-Token"))) {
         response = CsrfRefused();
@@ -182,6 +185,14 @@ http::HttpResponse ConsoleHandler::Handle(const http::HttpRequest& request) {
   SecurityHeaders(response);
   if (request.method == "HEAD") response.body.clear();
   return response;
+}
+
+std::string ConsoleHandler::PublicOrigin() const {
+  if (!deps_.console_url) return {};
+  std::string url = deps_.console_url();
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  return url.substr(0, url.find('/', scheme + 3));
 }
 
 ConsoleHandler::Current ConsoleHandler::CurrentSession(const http::HttpRequest& request) {

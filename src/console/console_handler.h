@@ -63,6 +63,8 @@ class ConsoleHandler {
     std::optional<Session> session;
   };
   Current CurrentSession(const http::HttpRequest& request);
+  // "https://host:port" of the console's URL (--public-url), or empty.
+  std::string PublicOrigin() const;
   http::HttpResponse Asset(const http::HttpRequest& request, std::string_view path);
   http::HttpResponse App(const http::HttpRequest& request);
   http::HttpResponse GetSession(const http::HttpRequest& request);

@@ -224,6 +224,10 @@ TEST_F(ConsoleHandlerTest, CrossOriginRequestsAreRefused) {
   r.headers.Add("Cookie", cookie_);
   r.headers.Add("X-CSRF-Token", csrf);
   EXPECT_EQ(handler_->Handle(r).status, 403);
+  r.headers.Set("Origin", "null");
+  EXPECT_EQ(handler_->Handle(r).status, 403);
+  // Behind a proxy that rewrites Host, the public URL's origin is this server too.
+  r.headers.Set("Host", "10.0.0.5:4566");
   r.headers.Set("Origin", "http://127.0.0.1:4566");
   EXPECT_EQ(handler_->Handle(r).status, 200);
 }
