@@ -27,6 +27,10 @@ namespace tw::pipeline {
 class MetricSink;
 }  // namespace tw::pipeline
 
+namespace tw::services::iam {
+class IamStore;
+}  // namespace tw::services::iam
+
 namespace tw::server {
 
 class Authorizer;
@@ -72,6 +76,8 @@ class ServiceSet {
   pipeline::Notifier& notifier();
   // SNS's link routes under /_trailwatch/sns/.
   LinkHandler link_handler();
+  // The IAM store, for the console's sign-in (passwords, MFA devices, the account alias).
+  services::iam::IamStore& iam_store();
   // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not
   // outlive the ServiceSet.
   std::unique_ptr<Authorizer> MakePolicyAuthorizer(std::string account_id,

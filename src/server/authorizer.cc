@@ -172,6 +172,13 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
     }
     EvalResult result = iam::policy::Evaluate(set, request);
     if (result.decision == Decision::kAllow) continue;
+    if (result.decision == Decision::kImplicitDeny &&
+        call.principal.type == auth::PrincipalType::kIamUser &&
+        ((check.action == "iam:ChangePassword" && check.resource == call.principal.arn) ||
+         check.action == "iam:GetAccountPasswordPolicy") &&
+        deps_.users_may_change_password && deps_.users_may_change_password()) {
+      continue;
+    }
     std::string action = DisplayAction(service, check.action);
     if (service == "s3") {
       // S3 explains a denial only to callers of the bucket owner's own account (and

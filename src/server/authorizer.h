@@ -63,6 +63,10 @@ struct PolicyAuthorizerDeps {
   PolicySetResolver& resolver;
   BucketPolicySource bucket_policies;  // may be empty: no resource policies
   const Clock& clock;
+  // Whether the account password policy has AllowUsersToChangePassword, which lets every IAM
+  // user call iam:ChangePassword on itself and iam:GetAccountPasswordPolicy without a policy
+  // that allows them (an explicit Deny still wins). Empty: never.
+  std::function<bool()> users_may_change_password = {};
 };
 
 class PolicyAuthorizer final : public Authorizer {

@@ -38,6 +38,28 @@ struct DispatcherDeps {
   const auth::KeyUsageRecorder* key_usage = nullptr;  // access keys' last use, when tracked
   // Request counts and latencies, served with everything else registered at GET /metrics.
   telemetry::Registry* telemetry = nullptr;
+  // The web console (/console and below), for requests that carry no AWS signature; empty: none.
+  // A path-style S3 request to a bucket named "console" is told apart by its signature.
+  std::function<http::HttpResponse(http::HttpRequest&)> console = {};
+};
+
+// A call made for a principal that is already authenticated (a console session) instead of by a
+// SigV4-signed request. It takes the rest of the request path: validate, authorize, execute,
+// audit.
+struct PrincipalCall {
+  const auth::Principal& principal;
+  const protocol::ServiceModel& service;
+  const protocol::Operation& operation;
+  protocol::Value input;
+  std::string source_ip;
+  // What CloudTrail records as userAgent (the console writes "AWS Internal", as AWS does for
+  // calls its console makes) and the request's own User-Agent for aws:UserAgent.
+  std::string recorded_user_agent;
+  std::string request_user_agent;
+  // Console sessions: CloudTrail marks the record sessionCredentialFromConsole and writes the
+  // session's creation date.
+  bool from_console = false;
+  std::int64_t session_created_millis = 0;
 };
 
 class Dispatcher final : public http::Handler {
@@ -46,6 +68,11 @@ class Dispatcher final : public http::Handler {
   ~Dispatcher() override;
 
   http::HttpResponse Handle(http::HttpRequest& request) override;
+  // Runs one operation as `call.principal`: validation, authorization, the handler and the
+  // CloudTrail record, exactly as for an API request. Thread-safe.
+  Result<protocol::Value> Invoke(PrincipalCall call);
+  // Only the authorization step of Invoke: nothing runs and nothing is recorded.
+  Status Authorize(const PrincipalCall& call) const;
 
  private:
   // What the request path learned about a call, for the request log and the CloudTrail record.
@@ -59,6 +86,9 @@ class Dispatcher final : public http::Handler {
     std::optional<protocol::Value> input;
     std::optional<protocol::Value> output;
     std::optional<AwsError> error;
+    std::string recorded_user_agent;  // set: overrides the request's User-Agent in the record
+    bool from_console = false;
+    std::int64_t session_created_millis = 0;
   };
   http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id,
                                CallState& call);

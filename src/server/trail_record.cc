@@ -195,7 +195,16 @@ json::object UserIdentity(const ApiCall& call) {
   identity["accountId"] = p->account_id;
   identity["accessKeyId"] = call.access_key_id;
   if (p->type == auth::PrincipalType::kIamUser) identity["userName"] = p->user_name;
-  if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
+  if (call.from_console) {
+    json::object attributes;
+    attributes["creationDate"] = FormatIso8601(call.session_created_millis, false);
+    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
+    json::object context;
+    context["sessionIssuer"] = json::object();
+    context["webIdFederationData"] = json::object();
+    context["attributes"] = std::move(attributes);
+    identity["sessionContext"] = std::move(context);
+  } else if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
     json::object attributes;
     attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
     json::object context;
@@ -376,6 +385,7 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   record["managementEvent"] = !data_event;
   record["recipientAccountId"] = call.recipient_account_id;
   record["eventCategory"] = event.event_category;
+  if (call.from_console) record["sessionCredentialFromConsole"] = "true";
   event.record_json = json::serialize(record);
   return event;
 }

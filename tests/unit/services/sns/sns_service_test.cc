@@ -488,21 +488,8 @@ TEST(RenderEmailTest, QuotedPrintableKeepsLinesShortAndRoundTrips) {
     start = end + 2;
   }
   EXPECT_NE(encoded.find("=3D=C3=BC end=20\r\nlast"), std::string::npos);
-  std::string decoded;
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded[i] == '=' && encoded.compare(i, 3, "=\r\n") == 0) {
-      i += 2;
-    } else if (encoded[i] == '=') {
-      decoded += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else if (encoded.compare(i, 2, "\r\n") == 0) {
-      decoded += '\n';
-      ++i;
-    } else {
-      decoded += encoded[i];
-    }
-  }
-  EXPECT_EQ(decoded, "{\"a\":1}\n" + long_line + "\nlast");
+  EXPECT_EQ(DecodeQuotedPrintable(encoded), "{\"a\":1}\n" + long_line + "\nlast");
+  EXPECT_EQ(DecodeQuotedPrintable("a=3Db=\r\nc=ZZ=4"), "a=bc=ZZ=4");
 }
 
 TEST(RenderEmailTest, HeadersCrlfAndDisplayName) {
