@@ -576,7 +576,7 @@ test('Logs Insights finds the failed sign-in in the trail\'s log group', {skip: 
   await page.getByLabel('Log groups').selectOption(LOG_GROUP);
   await page.getByLabel('Logs Insights QL').check();
   await page.getByLabel('Time range').selectOption('3600');
-  await page.getByLabel('Query', {exact: true}).fill(
+  await page.getByRole('textbox', {name: 'Query', exact: true}).fill(
     'fields @timestamp, eventName, errorMessage, userIdentity.userName\n' +
     '| filter eventName = "ConsoleLogin" and errorMessage = "Failed authentication"\n' +
     '| sort @timestamp desc');
@@ -603,7 +603,7 @@ test('Logs Insights: the same question in OpenSearch SQL and PPL', {skip: SKIP},
     await page.getByLabel('Log groups').selectOption(LOG_GROUP);
     await page.getByLabel(language).check();
     await page.getByLabel('Time range').selectOption('3600');
-    await page.getByLabel('Query', {exact: true}).fill(query);
+    await page.getByRole('textbox', {name: 'Query', exact: true}).fill(query);
     await page.getByRole('button', {name: 'Run query'}).click();
     await expectOrAlert(page.getByText(/Status: Complete/), 60000);
     const results = page.locator('table', {has: page.locator('caption', {hasText: /record/})});
