@@ -108,6 +108,9 @@ json::object UserIdentity(const ApiCall& call) {
     case auth::PrincipalType::kAssumedRole:
       identity["type"] = "AssumedRole";
       break;
+    case auth::PrincipalType::kFederatedUser:
+      identity["type"] = "FederatedUser";
+      break;
     case auth::PrincipalType::kAwsService:
       identity["type"] = "AWSService";
       break;
@@ -135,7 +138,8 @@ std::string LookupUsername(const auth::Principal* p) {
       return "root";
     case auth::PrincipalType::kIamUser:
       return p->user_name;
-    case auth::PrincipalType::kAssumedRole: {
+    case auth::PrincipalType::kAssumedRole:
+    case auth::PrincipalType::kFederatedUser: {
       auto slash = p->arn.rfind('/');
       return slash == std::string::npos ? p->user_name : p->arn.substr(slash + 1);
     }
