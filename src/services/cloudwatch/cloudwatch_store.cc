@@ -115,6 +115,7 @@ std::string CloudWatchStore::EncodeAlarm(const Alarm& a) {
   o["treat_missing_set"] = c.treat_missing_set;
   PutOptional(o, "evaluate_low_sample_count_percentile", c.evaluate_low_sample_count_percentile);
   o["tags"] = EncodePairs(c.tags);
+  PutOptional(o, "alarm_rule", c.alarm_rule);
   o["state"] = std::string(StateName(a.status.state));
   o["reason"] = a.status.reason;
   o["reason_data"] = a.status.reason_data;
@@ -181,6 +182,7 @@ Result<Alarm> CloudWatchStore::DecodeAlarm(std::string_view text) {
   c.treat_missing_set = tms && tms->is_bool() && tms->as_bool();
   c.evaluate_low_sample_count_percentile = GetOptional(o, "evaluate_low_sample_count_percentile");
   c.tags = DecodePairs(o.if_contains("tags"));
+  c.alarm_rule = GetOptional(o, "alarm_rule");
   a.status.state = ParseState(GetString(o, "state")).value_or(AlarmState::kInsufficientData);
   a.status.reason = GetString(o, "reason");
   a.status.reason_data = GetString(o, "reason_data");
