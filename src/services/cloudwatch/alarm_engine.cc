@@ -62,6 +62,7 @@ void CloudWatchService::Load() {
     for (auto& [key, p] : *points) {
       MetricSeries& series = metrics_[key];
       series.last_put_ms = std::max(series.last_put_ms, p.timestamp_ms);
+      AddToSlots(series.slots, p);
       series.points.push_back(std::move(p));
     }
     for (auto& [key, series] : metrics_) {
@@ -123,6 +124,8 @@ void CloudWatchService::Tick() {
       for (auto it = metrics_.begin(); it != metrics_.end();) {
         auto& points = it->second.points;
         std::erase_if(points, [&](const RawPoint& p) { return p.timestamp_ms < cutoff; });
+        auto& slots = it->second.slots;
+        slots.erase(slots.begin(), slots.lower_bound({cutoff - cutoff % kSlotMillis, ""}));
         it = points.empty() ? metrics_.erase(it) : std::next(it);
       }
       (void)store_.DeletePointsBefore(cutoff);
@@ -163,6 +166,7 @@ Status CloudWatchService::PutPoints(std::vector<std::pair<MetricKey, RawPoint>> 
       auto pos = std::upper_bound(
           series.points.begin(), series.points.end(), p.timestamp_ms,
           [](std::int64_t t, const RawPoint& existing) { return t < existing.timestamp_ms; });
+      AddToSlots(series.slots, p);
       series.points.insert(pos, std::move(p));
       touched.push_back(&key);
     }
@@ -199,9 +203,29 @@ bool CloudWatchService::Watches(const Alarm& alarm, const MetricKey& key) {
   return false;
 }
 
-std::vector<RawPoint> CloudWatchService::PointsLocked(const MetricKey& key) const {
+std::vector<Aggregate> CloudWatchService::BucketsLocked(const MetricKey& key, std::int64_t start_ms,
+                                                        std::int64_t end_ms, int period_s,
+                                                        const std::optional<std::string>& unit,
+                                                        bool with_values) const {
+  if (period_s > 0 && (std::int64_t{period_s} * 1000) % kSlotMillis == 0 &&
+      start_ms % kSlotMillis == 0 && end_ms % kSlotMillis == 0) {
+    auto it = metrics_.find(key);
+    if (it == metrics_.end()) return {};
+    return BucketSlots(it->second.slots, start_ms, end_ms, period_s, unit, with_values);
+  }
+  return BucketPoints(PointsLocked(key, start_ms, end_ms), start_ms, end_ms, period_s, unit);
+}
+
+std::vector<RawPoint> CloudWatchService::PointsLocked(const MetricKey& key, std::int64_t start_ms,
+                                                      std::int64_t end_ms) const {
   auto it = metrics_.find(key);
-  return it == metrics_.end() ? std::vector<RawPoint>{} : it->second.points;
+  if (it == metrics_.end()) return {};
+  // Points are sorted by time: copy only the window, not two weeks of points per evaluation.
+  const std::vector<RawPoint>& points = it->second.points;
+  auto by_time = [](const RawPoint& p, std::int64_t t) { return p.timestamp_ms < t; };
+  auto first = std::lower_bound(points.begin(), points.end(), start_ms, by_time);
+  auto last = std::lower_bound(first, points.end(), end_ms, by_time);
+  return std::vector<RawPoint>(first, last);
 }
 
 Result<std::vector<QueryResult>> CloudWatchService::RunQueries(
@@ -235,7 +259,8 @@ Result<std::vector<QueryResult>> CloudWatchService::RunQueriesLocked(
     key.region = region;
     std::sort(key.dimensions.begin(), key.dimensions.end());
     QueryResult r{q.id, q.label.value_or(q.metric->metric_name), q.return_data, {}};
-    for (const Aggregate& a : BucketPoints(PointsLocked(key), start_ms, end_ms, q.period, q.unit)) {
+    for (const Aggregate& a : BucketsLocked(key, start_ms, end_ms, q.period, q.unit,
+                                            ParsePercentile(q.stat).has_value())) {
       if (auto v = StatValue(a, q.stat)) r.series[a.period_start_ms] = *v;
     }
     named.push_back(NamedSeries{q.id, r.series});
@@ -294,8 +319,8 @@ void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
   if (!c.is_math()) {
     MetricKey key{alarm.account_id, alarm.region, c.namespace_name, c.metric_name, c.dimensions};
     std::sort(key.dimensions.begin(), key.dimensions.end());
-    for (const Aggregate& a :
-         BucketPoints(PointsLocked(key), start, newest + period_ms, s.period_s, c.unit)) {
+    for (const Aggregate& a : BucketsLocked(key, start, newest + period_ms, s.period_s, c.unit,
+                                            c.extended_statistic.has_value())) {
       auto v = StatValue(a, s.statistic);
       if (!v) continue;
       const double samples = c.extended_statistic ? PercentileSampleCount(a) : a.sample_count;

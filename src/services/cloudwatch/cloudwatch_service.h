@@ -37,6 +37,7 @@
 #include "services/cloudwatch/alarm_rule.h"
 #include "services/cloudwatch/cloudwatch_store.h"
 #include "services/cloudwatch/metric_math.h"
+#include "services/cloudwatch/statistics.h"
 #include "services/cloudwatch/types.h"
 #include "services/service.h"
 
@@ -127,6 +128,7 @@ class CloudWatchService {
 
   struct MetricSeries {
     std::vector<RawPoint> points;  // sorted by timestamp
+    Slots slots;                   // the same points in 10-second aggregates
     std::int64_t last_put_ms = 0;
   };
 
@@ -157,7 +159,15 @@ class CloudWatchService {
   void AddHistoryLocked(const Alarm& alarm, HistoryType type, std::string summary, std::string data,
                         std::int64_t now);
   void RunActions(std::vector<PendingAction> actions);
-  std::vector<RawPoint> PointsLocked(const MetricKey& key) const;
+  // The metric's points with timestamps in [start_ms, end_ms).
+  std::vector<RawPoint> PointsLocked(const MetricKey& key, std::int64_t start_ms,
+                                     std::int64_t end_ms) const;
+  // BucketPoints over the metric: from its 10-second slots when the period is a multiple of 10
+  // seconds (alarms always), else from its raw points (1 s and 5 s periods).
+  std::vector<Aggregate> BucketsLocked(const MetricKey& key, std::int64_t start_ms,
+                                       std::int64_t end_ms, int period_s,
+                                       const std::optional<std::string>& unit,
+                                       bool with_values = true) const;
   Result<std::vector<QueryResult>> RunQueriesLocked(const std::string& account,
                                                     const std::string& region,
                                                     const std::vector<MetricQuery>& queries,

@@ -193,23 +193,56 @@ Result<Alarm> CloudWatchStore::DecodeAlarm(std::string_view text) {
 }
 
 Status CloudWatchStore::AppendPoints(const std::vector<std::pair<MetricKey, RawPoint>>& points) {
+  PendingBatch mine;
+  mine.points = &points;
+  std::unique_lock lock(group_mutex_);
+  queued_.push_back(&mine);
+  // Wait while another caller commits; a batch queued meanwhile is taken by the next leader
+  // (possibly this caller), or was already written by the running one.
+  group_cv_.wait(lock, [&] { return mine.done || !committing_; });
+  if (mine.done) return mine.status;
+  committing_ = true;
+  std::vector<PendingBatch*> batches;
+  batches.swap(queued_);
+  lock.unlock();
+  std::vector<const std::vector<std::pair<MetricKey, RawPoint>>*> all;
+  all.reserve(batches.size());
+  for (const PendingBatch* b : batches) all.push_back(b->points);
+  Status status = WriteBatches(all);
+  lock.lock();
+  for (PendingBatch* b : batches) {
+    b->status = status;
+    b->done = true;
+  }
+  committing_ = false;
+  lock.unlock();
+  group_cv_.notify_all();
+  return mine.status;
+}
+
+Status CloudWatchStore::WriteBatches(
+    const std::vector<const std::vector<std::pair<MetricKey, RawPoint>>*>& batches) {
   return database_.Write([&](Connection& c) -> Status {
-    for (const auto& [key, p] : points) {
-      auto stmt = c.Prepare(
-          "INSERT INTO cw_points (account_id, region, namespace, metric_name, dimensions, "
-          "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      if (!stmt) return std::move(stmt).error();
-      json::array vals;
-      for (const auto& [v, n] : p.values) vals.push_back(json::array{v, n});
-      if (Status st = stmt->BindAll(key.account_id, key.region, key.namespace_name, key.metric_name,
-                                    DimensionsJson(key.dimensions), p.timestamp_ms, p.unit,
-                                    p.sample_count, p.sum, p.minimum, p.maximum,
-                                    json::serialize(vals), p.storage_resolution);
-          !st) {
-        return st;
+    // One prepared statement for the whole transaction, reset between rows.
+    auto stmt = c.Prepare(
+        "INSERT INTO cw_points (account_id, region, namespace, metric_name, dimensions, "
+        "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt) return std::move(stmt).error();
+    for (const auto* batch : batches) {
+      for (const auto& [key, p] : *batch) {
+        stmt->Reset(true);
+        json::array vals;
+        for (const auto& [v, n] : p.values) vals.push_back(json::array{v, n});
+        if (Status st = stmt->BindAll(key.account_id, key.region, key.namespace_name,
+                                      key.metric_name, DimensionsJson(key.dimensions),
+                                      p.timestamp_ms, p.unit, p.sample_count, p.sum, p.minimum,
+                                      p.maximum, json::serialize(vals), p.storage_resolution);
+            !st) {
+          return st;
+        }
+        if (Status st = stmt->Exec(); !st) return st;
       }
-      if (Status st = stmt->Exec(); !st) return st;
     }
     return {};
   });
