@@ -122,6 +122,10 @@ json::object UserIdentity(const ApiCall& call) {
   if (p->type == auth::PrincipalType::kIamUser) identity["userName"] = p->user_name;
   if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
     json::object attributes;
+    // When the temporary credentials were issued, as AWS records it.
+    if (p->session_issued_millis) {
+      attributes["creationDate"] = FormatIso8601(*p->session_issued_millis, false);
+    }
     attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
     json::object context;
     context["attributes"] = std::move(attributes);
