@@ -14,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-cryptography python3-boto3 python3-botocore awscli wrk curl
   # the SMTP sink of the quickstart test and the alarm-latency benchmark
-  python3-aiosmtpd
+  python3-aiosmtpd jq oathtool
   chromium  # headless browser the console's browser tests (tests/browser) drive via playwright-core
 )
 

@@ -31,6 +31,9 @@ struct AuthorizationRequest {
   protocol::Protocol protocol;
   const http::HttpRequest* http = nullptr;  // source address, user agent; null in some tests
   std::string_view region = "us-east-1";    // the SigV4 scope's region
+  // Receives the item indexes of per-item checks (AuthzCheck::item) that were refused; such
+  // refusals do not fail the call. Null: a refused per-item check fails the call like any other.
+  std::vector<std::size_t>* denied_items = nullptr;
 };
 
 class Authorizer {

@@ -253,16 +253,18 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
   static const auth::Principal kAnonymous{};
   const auth::Principal& principal = verified ? verified->credential.principal : kAnonymous;
   std::string region = verified ? verified->auth.scope.region : std::string("us-east-1");
-  if (Status allowed = deps_.authorizer.Authorize(AuthorizationRequest{
-          principal, service, operation, *call.input, route->protocol, &request, region});
+  std::vector<std::size_t> denied_items;
+  if (Status allowed = deps_.authorizer.Authorize(
+          AuthorizationRequest{principal, service, operation, *call.input, route->protocol,
+                               &request, region, &denied_items});
       !allowed) {
     return fail(allowed.error());
   }
 
   const services::OperationHandler* handler = deps_.operations.Find(service.name(), operation.name);
   if (!handler) return fail(NotImplementedError(service, operation.name));
-  services::RequestContext context{request_id,  principal,    region,
-                                   deps_.clock, deps_.random, request};
+  services::RequestContext context{
+      request_id, principal, region, deps_.clock, deps_.random, request, std::move(denied_items)};
   auto output = (*handler)(context, *call.input);
   if (!output) return fail(output.error());
   http::HttpResponse response = codec.WriteResponse(service, operation, *output, meta);

@@ -186,6 +186,9 @@ json::object UserIdentity(const ApiCall& call) {
     case auth::PrincipalType::kAssumedRole:
       identity["type"] = "AssumedRole";
       break;
+    case auth::PrincipalType::kFederatedUser:
+      identity["type"] = "FederatedUser";
+      break;
     case auth::PrincipalType::kAwsService:
       identity["type"] = "AWSService";
       break;
@@ -206,6 +209,10 @@ json::object UserIdentity(const ApiCall& call) {
     identity["sessionContext"] = std::move(context);
   } else if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
     json::object attributes;
+    // When the temporary credentials were issued, as AWS records it.
+    if (p->session_issued_millis) {
+      attributes["creationDate"] = FormatIso8601(*p->session_issued_millis, false);
+    }
     attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
     json::object context;
     context["attributes"] = std::move(attributes);
@@ -222,7 +229,8 @@ std::string LookupUsername(const auth::Principal* p) {
       return "root";
     case auth::PrincipalType::kIamUser:
       return p->user_name;
-    case auth::PrincipalType::kAssumedRole: {
+    case auth::PrincipalType::kAssumedRole:
+    case auth::PrincipalType::kFederatedUser: {
       auto slash = p->arn.rfind('/');
       return slash == std::string::npos ? p->user_name : p->arn.substr(slash + 1);
     }
