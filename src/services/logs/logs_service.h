@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "pipeline/metric_sink.h"
 #include "services/logs/logs_store.h"
 #include "services/logs/metric_publisher.h"
+#include "services/logs/query_runner.h"
 #include "services/service.h"
 
 namespace tw::services::logs {
@@ -42,9 +44,13 @@ inline constexpr int kMaxTagsPerGroup = 50;
 
 class LogsService {
  public:
+  // `query_workers`: threads running Logs Insights queries (0 leaves them Scheduled; tests).
   LogsService(LogsStore& store, const Clock& clock, pipeline::MetricSink* sink,
-              MetricPublisher::InfoLog info_log)
-      : store_(store), clock_(clock), publisher_(sink, std::move(info_log)) {}
+              MetricPublisher::InfoLog info_log, int query_workers = 2)
+      : store_(store),
+        clock_(clock),
+        publisher_(sink, std::move(info_log)),
+        queries_(std::make_unique<QueryRunner>(store, clock, query_workers)) {}
 
   void Register(OperationTable& table);
 
@@ -90,6 +96,16 @@ class LogsService {
   Result<Value> DeleteMetricFilter(RequestContext& context, const Value& input);
   Result<Value> TestMetricFilter(RequestContext& context, const Value& input);
 
+  // Logs Insights (queries.cc; the language is insights/, the running queries QueryRunner).
+  Result<Value> StartQuery(RequestContext& context, const Value& input);
+  Result<Value> GetQueryResults(RequestContext& context, const Value& input);
+  Result<Value> StopQuery(RequestContext& context, const Value& input);
+  Result<Value> DescribeQueries(RequestContext& context, const Value& input);
+  Result<Value> GetLogRecord(RequestContext& context, const Value& input);
+  Result<Value> PutQueryDefinition(RequestContext& context, const Value& input);
+  Result<Value> DescribeQueryDefinitions(RequestContext& context, const Value& input);
+  Result<Value> DeleteQueryDefinition(RequestContext& context, const Value& input);
+
  private:
   Result<std::int64_t> Ingest(const GroupKey& key, const std::string& stream,
                               const std::vector<InputEvent>& events, std::int64_t now);
@@ -101,6 +117,7 @@ class LogsService {
   const Clock& clock_;
   MetricPublisher publisher_;
   std::atomic<std::int64_t> last_sweep_{0};
+  std::unique_ptr<QueryRunner> queries_;  // last: its workers stop before the rest goes
 };
 
 }  // namespace tw::services::logs

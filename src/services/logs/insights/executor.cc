@@ -422,19 +422,24 @@ struct Executor::Impl {
       }
       stages[i].keep = keep;
     }
-    // Projection: the last display wins; otherwise what fields / stats produced.
+    // Projection: the last display wins; otherwise what fields / stats produced. A fields
+    // command after a stats selects among its columns.
+    bool selected_after_stats = false;
+    bool after_stats = false;
     for (const Command& c : commands) {
       if (c.kind == CommandKind::kDisplay) display = &c;
       if (c.kind == CommandKind::kStats) {
         default_projection = false;
+        after_stats = true;
+        selected_after_stats = false;
         projection.clear();
         for (const NamedExpr& by : c.by) projection.push_back(by.name);
         for (const NamedExpr& item : c.items) projection.push_back(item.name);
-      } else if (c.kind == CommandKind::kFields || c.kind == CommandKind::kParse) {
+      } else if (c.kind == CommandKind::kFields) {
         if (c.implicit && default_projection) continue;
-        if (c.kind == CommandKind::kParse) continue;
-        if (default_projection) {
+        if (default_projection || (after_stats && !selected_after_stats && !c.implicit)) {
           default_projection = false;
+          selected_after_stats = after_stats;
           projection.clear();
         }
         for (const NamedExpr& item : c.items) {
@@ -481,7 +486,6 @@ struct Executor::Impl {
   }
 
   double RowTimestamp(Row& row) {
-    Expr ts;
     if (const EventData* e = row.Event()) return static_cast<double>(e->timestamp);
     if (const Cell* c = row.Find("@timestamp")) return ToNumber(*c).value_or(0);
     return 0;
