@@ -303,3 +303,41 @@ def test_stop_query_and_query_definitions(server, clients, trail_group):
     code, _, err = run_aws(clients["aws_v2"], server.endpoint,
                            ["logs", "delete-query-definition", "--query-definition-id", qid])
     assert code != 0 and "ResourceNotFoundException" in err
+
+
+def test_start_query_is_authorized_per_log_group(server, clients, trail_group):
+    """logs:StartQuery is checked on every log group a query reads, for SQL the groups in FROM."""
+    other = f"/e2e/insights/other/{uuid.uuid4().hex[:8]}"
+    aws(clients, "aws_v2", server, ["create-log-group", "--log-group-name", other])
+    name = f"insights-user-{uuid.uuid4().hex[:8]}"
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": ["logs:StartQuery", "logs:GetQueryResults"],
+        "Resource": f"arn:aws:logs:us-east-1:000000000000:log-group:{trail_group['name']}:*"}]}
+
+    def iam(args, **creds):
+        code, out, err = run_aws(clients["aws_v2"], server.endpoint, ["iam"] + args, **creds)
+        assert code == 0, err
+        return out
+
+    iam(["create-user", "--user-name", name])
+    iam(["put-user-policy", "--user-name", name, "--policy-name", "insights",
+         "--policy-document", json.dumps(policy)])
+    key = iam(["create-access-key", "--user-name", name])["AccessKey"]
+    creds = {"access_key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
+
+    def start(extra, cli="aws_v2"):
+        return run_aws(clients[cli], server.endpoint,
+                       ["logs", "start-query"] + time_args() + extra, **creds)
+
+    code, out, err = start(["--log-group-name", trail_group["name"],
+                            "--query-string", "stats count(*)"])
+    assert code == 0, err
+    code, _, err = start(["--log-group-names", trail_group["name"], other,
+                          "--query-string", "stats count(*)"])
+    assert code != 0 and "AccessDeniedException" in err and other in err
+    code, _, err = start(["--query-language", "SQL", "--query-string",
+                          f"SELECT COUNT(*) FROM `{other}`"], cli="aws_v1")
+    assert code != 0 and "AccessDeniedException" in err
+    code, _, err = start(["--query-language", "SQL", "--query-string",
+                          f"SELECT COUNT(*) FROM `{trail_group['name']}`"], cli="aws_v1")
+    assert code == 0, err
