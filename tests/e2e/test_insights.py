@@ -341,3 +341,29 @@ def test_start_query_is_authorized_per_log_group(server, clients, trail_group):
     code, _, err = start(["--query-language", "SQL", "--query-string",
                           f"SELECT COUNT(*) FROM `{trail_group['name']}`"], cli="aws_v1")
     assert code == 0, err
+
+
+MALFORMED = r"""
+import json, sys, time, boto3, botocore
+from botocore.config import Config
+client = boto3.client("logs", endpoint_url=sys.argv[1], config=Config(retries={"max_attempts": 1}))
+now = int(time.time())
+try:
+    client.start_query(logGroupName=sys.argv[2], startTime=now - 60, endTime=now,
+                       queryString="fields a | frobnicate b")
+    print(json.dumps({}))
+except client.exceptions.MalformedQueryException as e:
+    print(json.dumps({"code": e.response["Error"]["Code"],
+                      "compile": e.response.get("queryCompileError")}))
+"""
+
+
+def test_malformed_query_carries_the_compile_error_location(server, clients, trail_group):
+    proc = subprocess.run([clients["python_new"], "-c", MALFORMED, server.endpoint,
+                           trail_group["name"]],
+                          capture_output=True, text=True, env=client_env(), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["code"] == "MalformedQueryException"
+    assert out["compile"] == {"location": {"startCharOffset": 11, "endCharOffset": 21},
+                              "message": 'Unrecognized command "frobnicate"'}

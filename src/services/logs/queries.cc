@@ -21,8 +21,18 @@ constexpr int kMaxQueryDefinitions = 1000;
 constexpr std::int64_t kMaxResultsPerPage = 10'000;
 constexpr std::int64_t kMillisPerDay = 86'400'000;
 
+// AWS carries the position as queryCompileError {location {startCharOffset, endCharOffset},
+// message}.
 AwsError MalformedQuery(const in::QueryError& error) {
-  return AwsError::Make("MalformedQueryException", 400, error.message);
+  AwsError out = AwsError::Make("MalformedQueryException", 400, error.message);
+  boost::json::object location;
+  location["startCharOffset"] = static_cast<std::int64_t>(error.begin);
+  location["endCharOffset"] = static_cast<std::int64_t>(error.end);
+  boost::json::object compile;
+  compile["location"] = std::move(location);
+  compile["message"] = error.message;
+  out.extra_json.emplace_back("queryCompileError", boost::json::serialize(compile));
+  return out;
 }
 
 std::vector<std::string> StringList(const Value& input, std::string_view name) {

@@ -224,6 +224,12 @@ std::optional<simdjson::dom::element> Walk(simdjson::dom::element e,
 // The parsed JSON of the event being looked at; parsed once per event.
 class JsonCache {
  public:
+  // Forgets the parsed event: a new event may reuse the previous one's buffer address.
+  void Invalidate() {
+    parsed_data_ = nullptr;
+    parsed_size_ = std::numeric_limits<std::size_t>::max();
+  }
+
   // The root object, or nullopt when the message is not a JSON object.
   std::optional<simdjson::dom::element> Root(std::string_view message) {
     if (message.data() != parsed_data_ || message.size() != parsed_size_) {
@@ -956,6 +962,7 @@ Executor::~Executor() = default;
 
 void Executor::Add(const EventData& event) {
   if (impl_->saturated) return;
+  impl_->json.Invalidate();
   Row row;
   row.event = &event;
   impl_->Push(0, row);
@@ -964,6 +971,7 @@ void Executor::Add(const EventData& event) {
 bool Executor::Saturated() const { return impl_->saturated; }
 
 std::vector<ResultRow> Executor::Finish() {
+  impl_->json.Invalidate();
   impl_->flushing = true;
   impl_->Flush(0);
   return std::move(impl_->out);

@@ -125,6 +125,15 @@ TEST_F(InsightsQueriesTest, Errors) {
               start({{"logGroupName", std::string("g")},
                      {"queryString", std::string("fields @message | pattern @message")}}),
               "MalformedQueryException", "The \"pattern\" command is not supported by trailwatch");
+  auto malformed =
+      Call(&LogsService::StartQuery, start({{"logGroupName", std::string("g")},
+                                            {"queryString", std::string("fields a | bogus b")}}));
+  ASSERT_FALSE(malformed);
+  ASSERT_EQ(malformed.error().extra_json.size(), 1U);
+  EXPECT_EQ(malformed.error().extra_json[0].first, "queryCompileError");
+  EXPECT_EQ(malformed.error().extra_json[0].second,
+            R"({"location":{"startCharOffset":11,"endCharOffset":16},)"
+            R"("message":"Unrecognized command \"bogus\""})");
   ExpectError(&LogsService::StartQuery,
               start({{"logGroupName", std::string("nope")},
                      {"queryString", std::string("fields @message")}}),
