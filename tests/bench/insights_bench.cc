@@ -95,7 +95,7 @@ void BM_SimdjsonParse(benchmark::State& state) {
   benchmark::DoNotOptimize(objects);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kEvents));
 }
-BENCHMARK(BM_SimdjsonParse)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SimdjsonParse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_InsightsFilterStatsBin(benchmark::State& state) {
   const auto& records = Records();
@@ -125,7 +125,7 @@ void BM_InsightsFilterStatsBin(benchmark::State& state) {
   state.counters["bins"] = static_cast<double>(rows) / static_cast<double>(state.iterations());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kEvents));
 }
-BENCHMARK(BM_InsightsFilterStatsBin)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_InsightsFilterStatsBin)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 class RateReporter : public benchmark::ConsoleReporter {
  public:
