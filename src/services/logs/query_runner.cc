@@ -101,17 +101,24 @@ Result<std::string> QueryRunner::Submit(QuerySpec spec, std::string id) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Prune(now);
+    const auto opensearch = [](const QuerySpec& s) {
+      return s.plan.language != insights::Language::kCwli;
+    };
     int active = 0;
+    int active_opensearch = 0;
     for (const auto& [other_id, job] : jobs_) {
       if (job->spec.account_id == spec.account_id &&
           (job->status == QueryStatus::kScheduled || job->status == QueryStatus::kRunning)) {
         ++active;
+        if (opensearch(job->spec)) ++active_opensearch;
       }
     }
-    if (active >= kMaxConcurrentQueries) {
-      return AwsError::Make("LimitExceededException", 400,
-                            "Account maximum query concurrency limit of [" +
-                                std::to_string(kMaxConcurrentQueries) + "] reached.");
+    const int limit = opensearch(spec) ? kMaxConcurrentOpenSearchQueries : kMaxConcurrentQueries;
+    if (active >= kMaxConcurrentQueries ||
+        (opensearch(spec) && active_opensearch >= kMaxConcurrentOpenSearchQueries)) {
+      return AwsError::Make(
+          "LimitExceededException", 400,
+          "Account maximum query concurrency limit of [" + std::to_string(limit) + "] reached.");
     }
     auto job = std::make_shared<Job>();
     job->id = id;

@@ -30,6 +30,8 @@
 namespace tw::services::logs {
 
 inline constexpr int kMaxConcurrentQueries = 30;
+// OpenSearch SQL and PPL queries have their own, lower quota (within the 30).
+inline constexpr int kMaxConcurrentOpenSearchQueries = 15;
 inline constexpr std::int64_t kQueryTimeoutMillis = 60LL * 60'000;
 inline constexpr std::int64_t kQueryRetentionMillis = 7LL * 86'400'000;
 
@@ -92,7 +94,8 @@ class QueryRunner {
   QueryRunner& operator=(const QueryRunner&) = delete;
 
   // Schedules the query; LimitExceededException when the account already has
-  // kMaxConcurrentQueries queries Scheduled or Running.
+  // kMaxConcurrentQueries queries Scheduled or Running (kMaxConcurrentOpenSearchQueries for SQL
+  // and PPL).
   Result<std::string> Submit(QuerySpec spec, std::string id);
   std::optional<QuerySnapshot> Get(const std::string& account_id, const std::string& region,
                                    const std::string& id);

@@ -29,11 +29,13 @@ class InsightsQueriesTest : public LogsServiceTest {
 
   Value Start(std::string query, std::string language = "CWLI") {
     const std::int64_t now = Now() / 1000;
-    return Ok(&LogsService::StartQuery, S({{"logGroupName", std::string("g")},
-                                           {"startTime", now - 3600},
-                                           {"endTime", now},
-                                           {"queryString", std::move(query)},
-                                           {"queryLanguage", std::move(language)}}));
+    Value input = S({{"startTime", now - 3600},
+                     {"endTime", now},
+                     {"queryString", std::move(query)},
+                     {"queryLanguage", language}});
+    // SQL and PPL name their log groups in the query.
+    if (language == "CWLI") input.Set("logGroupName", std::string("g"));
+    return Ok(&LogsService::StartQuery, input);
   }
 
   Value Wait(const Value& started) {
@@ -205,6 +207,23 @@ TEST_F(InsightsQueriesTest, ConcurrencyLimitAndStop) {
   Value page = Ok(&LogsService::DescribeQueries, S({{"maxResults", 10}}));
   EXPECT_EQ(page.Find("queries")->as_list().size(), 10U);
   ASSERT_NE(page.Find("nextToken"), nullptr);
+}
+
+TEST_F(InsightsQueriesTest, SqlAndPplHaveTheirOwnLowerLimit) {
+  service_ = std::make_unique<LogsService>(
+      *store_, clock_, &sink_, [](const std::string&) {}, 0);
+  for (int i = 0; i < kMaxConcurrentOpenSearchQueries; ++i) {
+    Start(i % 2 == 0 ? "SELECT COUNT(*) FROM `g`" : "source=`g` | stats count()",
+          i % 2 == 0 ? "SQL" : "PPL");
+  }
+  const std::int64_t now = Now() / 1000;
+  ExpectError(&LogsService::StartQuery,
+              S({{"startTime", now - 60},
+                 {"endTime", now},
+                 {"queryLanguage", std::string("SQL")},
+                 {"queryString", std::string("SELECT COUNT(*) FROM `g`")}}),
+              "LimitExceededException", "Account maximum query concurrency limit of [15] reached.");
+  Start("fields @message");  // CWLI still has room within the 30
 }
 
 TEST_F(InsightsQueriesTest, QueryDefinitions) {
