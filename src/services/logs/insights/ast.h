@@ -74,6 +74,7 @@ struct Expr {
   std::vector<Expr> args;                 // operands / call arguments
   std::shared_ptr<const re2::RE2> regex;  // kRegex
   std::size_t begin = 0, end = 0;         // source span (error positions, default names)
+  int height = 1;                         // of the tree below (the parser bounds it)
 };
 
 struct NamedExpr {

@@ -75,8 +75,57 @@ class ParserBase {
 
   std::optional<Expr> ParseExpr() { return ParseOr(); }
 
+  // Nesting (parentheses, calls, `not`, unary minus, `^`) is bounded so a hostile query cannot
+  // exhaust the stack of the thread that parses it.
+  static constexpr int kMaxNesting = 100;
+  class Nest {
+   public:
+    explicit Nest(ParserBase& p) : p_(p) { ++p_.depth_; }
+    ~Nest() { --p_.depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    bool ok() {
+      if (p_.depth_ <= kMaxNesting) return true;
+      const Token& t = p_.Peek();
+      p_.Fail(
+          "The query is nested too deeply (more than " + std::to_string(kMaxNesting) + " levels)",
+          t.begin, t.end);
+      return false;
+    }
+
+   private:
+    ParserBase& p_;
+  };
+
+  // Expression trees are bounded in height too (long `a + b + c ...` chains), so evaluating and
+  // freeing them stays shallow.
+  static constexpr int kMaxHeight = 256;
+
+  // Sets e.height from its operands; false (with the error) when it is too high.
+  bool Measure(Expr& e) {
+    int below = 0;
+    for (const Expr& a : e.args) below = std::max(below, a.height);
+    e.height = 1 + below;
+    if (e.height <= kMaxHeight) return true;
+    return Fail(
+        "The expression is too long (more than " + std::to_string(kMaxHeight) + " operators deep)",
+        e.begin, e.end);
+  }
+
+  std::optional<Expr> Measured(std::optional<Expr> e) {
+    if (e && !Measure(*e)) return std::nullopt;
+    return e;
+  }
+
   std::optional<Expr> Binary(Op op, Expr left, Expr right) {
     Expr e;
+    e.height = 1 + std::max(left.height, right.height);
+    if (e.height > kMaxHeight) {
+      Fail("The expression is too long (more than " + std::to_string(kMaxHeight) +
+               " operators deep)",
+           left.begin, right.end);
+      return std::nullopt;
+    }
     e.op = op;
     e.begin = left.begin;
     e.end = right.end;
@@ -86,6 +135,8 @@ class ParserBase {
   }
 
   std::optional<Expr> ParseOr() {
+    Nest nest(*this);
+    if (!nest.ok()) return std::nullopt;
     auto left = ParseAnd();
     while (left && (IsWord("or") || IsSymbol("||"))) {
       Next();
@@ -109,6 +160,8 @@ class ParserBase {
 
   std::optional<Expr> ParseNot() {
     if (IsWord("not") || IsSymbol("!")) {
+      Nest nest(*this);
+      if (!nest.ok()) return std::nullopt;
       const std::size_t begin = Next().begin;
       auto inner = ParseNot();
       if (!inner) return std::nullopt;
@@ -117,9 +170,9 @@ class ParserBase {
       e.begin = begin;
       e.end = inner->end;
       e.args.push_back(std::move(*inner));
-      return e;
+      return Measured(std::move(e));
     }
-    return ParseComparison();
+    return Measured(ParseComparison());
   }
 
   std::optional<Expr> CompileRegex(std::string pattern, std::size_t begin, std::size_t end,
@@ -253,9 +306,11 @@ class ParserBase {
       if (!high) return std::nullopt;
       Expr copy = *left;
       auto ge = Binary(Op::kGe, std::move(*left), std::move(*low));
+      if (!ge) return std::nullopt;
       auto le = Binary(Op::kLe, std::move(copy), std::move(*high));
+      if (!le) return std::nullopt;
       auto both = Binary(Op::kAnd, std::move(*ge), std::move(*le));
-      if (!negate) return both;
+      if (!both || !negate) return both;
       Expr e;
       e.op = Op::kNot;
       e.begin = both->begin;
@@ -308,6 +363,8 @@ class ParserBase {
   std::optional<Expr> ParsePower() {
     auto left = ParseUnary();
     if (left && IsSymbol("^")) {
+      Nest nest(*this);
+      if (!nest.ok()) return std::nullopt;
       Next();
       auto right = ParsePower();
       if (!right) return std::nullopt;
@@ -318,6 +375,8 @@ class ParserBase {
 
   std::optional<Expr> ParseUnary() {
     if (IsSymbol("-")) {
+      Nest nest(*this);
+      if (!nest.ok()) return std::nullopt;
       const std::size_t begin = Next().begin;
       auto inner = ParseUnary();
       if (!inner) return std::nullopt;
@@ -332,7 +391,7 @@ class ParserBase {
       e.begin = begin;
       e.end = inner->end;
       e.args.push_back(std::move(*inner));
-      return e;
+      return Measured(std::move(e));
     }
     return ParsePrimary();
   }
@@ -495,7 +554,7 @@ class ParserBase {
         return std::nullopt;
       }
     }
-    return e;
+    return Measured(std::move(e));
   }
 
   // `expr [as name]`; the default name is the field name or the expression's text.
@@ -549,6 +608,7 @@ class ParserBase {
   std::size_t pos_ = 0;
   std::optional<QueryError> error_;
   bool allow_aggregates_ = false;
+  int depth_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -87,6 +87,25 @@ TEST(ParserTest, ErrorSpansPointAtTheProblem) {
   EXPECT_NE(r.error->message.find("10000"), std::string::npos);
 }
 
+TEST(ParserTest, DeepNestingIsRefusedBeforeItExhaustsTheStack) {
+  const std::string parens = "filter " + std::string(4990, '(') + "a" + std::string(4990, ')');
+  EXPECT_NE(ParseCwli(parens).error->message.find("nested too deeply"), std::string::npos);
+  std::string nots = "filter ";
+  for (int i = 0; i < 2000; ++i) nots += "not ";
+  EXPECT_NE(ParseCwli(nots + "a").error->message.find("nested too deeply"), std::string::npos);
+  const std::string minus = "fields " + std::string(5000, '-') + "1 as x";
+  EXPECT_FALSE(ParseCwli(minus).ok());
+  std::string chain = "SELECT COUNT(*) FROM `g` WHERE a = 0";
+  for (int i = 0; i < 2000; ++i) chain += " OR a = " + std::to_string(i);
+  EXPECT_NE(ParseSql(chain).error->message.find("too long"), std::string::npos);
+  // Within the bounds everything works.
+  std::string ok = "fields 0";
+  for (int i = 0; i < 200; ++i) ok += " + 1";
+  Executor executor(Compile(Language::kCwli, ok + " as x | limit 1"));
+  executor.Add(EventData{1, 1, "m", "s", "1:g", {}});
+  EXPECT_EQ(executor.Finish()[0][0].value, "200");
+}
+
 TEST(ParserTest, SqlAndPplNameTheirSources) {
   EXPECT_EQ(ParseSql("SELECT * FROM `/aws/cloudtrail`").query.sources,
             std::vector<std::string>{"/aws/cloudtrail"});
