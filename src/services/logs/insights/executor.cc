@@ -404,7 +404,7 @@ struct Executor::Impl {
           state->kinds.push_back(AggKindOf(item.expr));
           double p = 0;
           if (item.expr.name == "pct" && item.expr.args.size() == 2) {
-            p = ToNumber(item.expr.args[1].literal).value_or(50);
+            p = std::clamp(ToNumber(item.expr.args[1].literal).value_or(50), 0.0, 100.0);
           }
           state->pct.push_back(p);
         }

@@ -175,7 +175,11 @@ Cell InSubnet(const Cell& ip_cell, const Cell& cidr_cell, int family) {
   return Cell::Bool(true);
 }
 
+// Times beyond what a calendar can show (about ±30,000 years) are clamped there.
+constexpr double kMaxMillis = 1e15;
+
 std::tm ToTm(double ms) {
+  ms = std::clamp(ms, -kMaxMillis, kMaxMillis);
   const std::time_t seconds = static_cast<std::time_t>(std::floor(ms / 1000.0));
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -244,7 +248,7 @@ void AppendNumber(std::string& out, double value) {
 }
 
 std::string FormatTimestamp(double ms) {
-  const double floored = std::floor(ms);
+  const double floored = std::floor(std::clamp(ms, -kMaxMillis, kMaxMillis));
   const std::tm tm = ToTm(floored);
   const long long millis =
       static_cast<long long>(floored) - static_cast<long long>(std::floor(floored / 1000.0)) * 1000;
@@ -302,7 +306,7 @@ std::optional<Period> ParsePeriod(std::string_view text) {
       {"y", 12}, {"yr", 12}, {"yrs", 12}, {"year", 12},   {"years", 12}};
   for (const auto& [name, months] : kCalendar) {
     if (unit == name) {
-      if (*amount != std::floor(*amount)) return std::nullopt;
+      if (*amount != std::floor(*amount) || *amount > 120'000) return std::nullopt;
       return Period{0, months * static_cast<int>(*amount)};
     }
   }
@@ -405,12 +409,14 @@ Cell CallScalar(std::string_view name, const std::vector<Cell>& args, double tim
     const std::string s = Text(args[0]);
     auto start = num(1);
     if (!start || *start < 0) return Cell::Null();
-    const std::size_t b = ByteOffset(s, static_cast<std::size_t>(*start));
+    // Clamped before converting: positions past the end mean the end.
+    const double size = static_cast<double>(s.size());
+    const std::size_t b = ByteOffset(s, static_cast<std::size_t>(std::min(*start, size)));
     std::size_t e = s.size();
     if (args.size() > 2) {
       auto length = num(2);
       if (!length || *length < 0) return Cell::Null();
-      e = ByteOffset(s, static_cast<std::size_t>(*start + *length));
+      e = ByteOffset(s, static_cast<std::size_t>(std::min(*start + *length, size)));
     }
     return Cell::String(s.substr(b, e - b));
   }

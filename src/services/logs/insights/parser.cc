@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 
 #include "services/logs/insights/functions.h"
@@ -449,6 +450,10 @@ class ParserBase {
       }
       case TokenKind::kQuoted:
         Next();
+        if (t.text.empty()) {
+          Fail("A name cannot be empty", t.begin, t.end);
+          return std::nullopt;
+        }
         return FieldExpr(t.text, t.begin, t.end);
       case TokenKind::kIdent: {
         if (IsSymbol("(", 1)) return ParseCall();
@@ -572,6 +577,10 @@ class ParserBase {
         Unexpected(alias);
         return std::nullopt;
       }
+      if (alias.text.empty()) {
+        Fail("A name cannot be empty", alias.begin, alias.end);
+        return std::nullopt;
+      }
       named.name = alias.text;
     }
     named.expr = std::move(*expr);
@@ -595,8 +604,9 @@ class ParserBase {
     }
     Next();
     auto value = ParseNumber(t.text);
-    if (!value || *value < 1 || *value != static_cast<double>(static_cast<std::int64_t>(*value))) {
-      Fail("The limit must be a positive integer", t.begin, t.end);
+    // StartQuery's own limit goes up to 100,000 rows; a limit command cannot ask for more.
+    if (!value || *value < 1 || *value > 100'000 || *value != std::floor(*value)) {
+      Fail("The limit must be a positive integer of at most 100000", t.begin, t.end);
       return std::nullopt;
     }
     return static_cast<std::int64_t>(*value);
@@ -818,6 +828,7 @@ class CwliParser final : public ParserBase {
         if (alias.kind != TokenKind::kIdent && alias.kind != TokenKind::kQuoted) {
           return Unexpected(alias);
         }
+        if (alias.text.empty()) return Fail("A name cannot be empty", alias.begin, alias.end);
         command.captures.push_back(alias.text);
       } while (AcceptSymbol(","));
       if (static_cast<int>(command.captures.size()) != stars) {
@@ -1248,6 +1259,7 @@ class PplParser final : public ParserBase {
       do {
         const Token& t = Next();
         if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted) return Unexpected(t);
+        if (t.text.empty()) return Fail("A name cannot be empty", t.begin, t.end);
         command.items.push_back(NamedExpr{FieldExpr(t.text, t.begin, t.end), t.text});
       } while (AcceptSymbol(","));
     } else if (name == "eval") {
@@ -1255,6 +1267,7 @@ class PplParser final : public ParserBase {
       do {
         const Token& t = Next();
         if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted) return Unexpected(t);
+        if (t.text.empty()) return Fail("A name cannot be empty", t.begin, t.end);
         if (!ExpectSymbol("=")) return false;
         auto expr = ParseExpr();
         if (!expr) return false;
