@@ -165,6 +165,36 @@ LinkHandler ServiceSet::link_handler() {
 
 pipeline::TrailSink& ServiceSet::trail_sink() { return services_->recorder; }
 
+void ServiceSet::RegisterTelemetry(telemetry::Registry& registry) {
+  using telemetry::MetricType;
+  using telemetry::Sample;
+  Services* s = services_.get();
+  registry.AddCollector(
+      "trailwatch_cloudtrail_queue_depth",
+      "CloudTrail records accepted but not yet stored in event history", MetricType::kGauge, [s] {
+        return std::vector<Sample>{{{}, static_cast<double>(s->recorder.Pending())}};
+      });
+  registry.AddCollector("trailwatch_sns_deliveries_total",
+                        "SNS delivery attempts by outcome (delivered, retried, dropped)",
+                        MetricType::kCounter, [s] {
+                          const auto counts = s->sns->worker().counts();
+                          return std::vector<Sample>{
+                              {{{"outcome", "delivered"}}, static_cast<double>(counts.delivered)},
+                              {{{"outcome", "retried"}}, static_cast<double>(counts.retried)},
+                              {{{"outcome", "dropped"}}, static_cast<double>(counts.dropped)}};
+                        });
+  registry.AddCollector(
+      "trailwatch_alarm_evaluations_total",
+      "CloudWatch alarm evaluations (on new data and on the clock)", MetricType::kCounter, [s] {
+        return std::vector<Sample>{{{}, static_cast<double>(s->cloudwatch->evaluations())}};
+      });
+  registry.AddCollector(
+      "trailwatch_alarm_state_changes_total", "CloudWatch alarm state changes",
+      MetricType::kCounter, [s] {
+        return std::vector<Sample>{{{}, static_cast<double>(s->cloudwatch->state_changes())}};
+      });
+}
+
 services::iam::IamStore& ServiceSet::iam_store() { return services_->iam_store; }
 
 namespace {
@@ -347,6 +377,7 @@ Status App::Start(std::string& notices) {
   auto services = ServiceSet::Create(std::move(deps));
   if (!services) return services.error();
   m.services = std::move(services).value();
+  m.services->RegisterTelemetry(m.telemetry);
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
   // The console is a second front door to the dispatcher: it hands /console requests over, and
   // the console calls back into Dispatcher::Invoke for the operations its users run.

@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "common/telemetry.h"
 #include "http/message.h"
 #include "pipeline/notifier.h"
 #include "pipeline/trail_sink.h"
@@ -72,6 +73,8 @@ class ServiceSet {
   const services::OperationTable& operations() const { return operations_; }
   // Where the dispatcher records every call (CloudTrail).
   pipeline::TrailSink& trail_sink();
+  // Adds the services' queue depths and counts to /metrics (collectors read them at scrape time).
+  void RegisterTelemetry(telemetry::Registry& registry);
   // Where CloudWatch alarm actions publish (SNS).
   pipeline::Notifier& notifier();
   // SNS's link routes under /_trailwatch/sns/.

@@ -47,6 +47,11 @@ void TrailRecorder::Record(pipeline::TrailEvent event) {
   work_cv_.notify_one();
 }
 
+std::uint64_t TrailRecorder::Pending() {
+  std::lock_guard lock(mu_);
+  return enqueued_ - stored_;
+}
+
 void TrailRecorder::Flush() {
   std::unique_lock lock(mu_);
   const std::uint64_t target = enqueued_;

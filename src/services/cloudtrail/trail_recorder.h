@@ -43,6 +43,8 @@ class TrailRecorder final : public pipeline::TrailSink {
   void Shutdown();
   // Set once, before events flow or while they do; null detaches.
   void SetListener(StoredEventsListener* listener) { listener_.store(listener); }
+  // Events accepted but not yet stored (the /metrics queue depth).
+  std::uint64_t Pending();
 
  private:
   void Run();

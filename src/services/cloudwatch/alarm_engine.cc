@@ -337,6 +337,7 @@ std::vector<std::optional<SlotDatapoint>> CloudWatchService::MetricSlots(
 
 void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
                                        std::vector<PendingAction>& actions) {
+  evaluations_.fetch_add(1, std::memory_order_relaxed);
   if (alarm.config.is_composite()) {
     EvaluateCompositeLocked(alarm, now, actions);
     return;
@@ -383,6 +384,7 @@ void CloudWatchService::ChangeStateLocked(Alarm& alarm, AlarmState state, std::s
                                           std::string reason_data, std::int64_t now,
                                           std::vector<PendingAction>& actions,
                                           const std::vector<ChildState>* triggering) {
+  state_changes_.fetch_add(1, std::memory_order_relaxed);
   const AlarmStatus old = alarm.status;
   alarm.status.state = state;
   alarm.status.reason = std::move(reason);

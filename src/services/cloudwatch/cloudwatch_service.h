@@ -19,6 +19,7 @@
 // Thread-safe: one mutex guards the in-memory state; Notifier calls happen without it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -70,6 +71,9 @@ class CloudWatchService {
   CloudWatchService& operator=(const CloudWatchService&) = delete;
 
   void Register(OperationTable& table);
+  // Alarm evaluations and state changes since start (the /metrics counts).
+  std::uint64_t evaluations() const { return evaluations_.load(std::memory_order_relaxed); }
+  std::uint64_t state_changes() const { return state_changes_.load(std::memory_order_relaxed); }
   // Where other services publish datapoints (Logs metric filters): the PutMetricData path.
   pipeline::MetricSink& metric_sink() { return sink_; }
   // Re-evaluates every alarm whose evaluation time has come (the scheduler calls this).
@@ -222,6 +226,8 @@ class CloudWatchService {
   Sink sink_{*this};
 
   std::mutex mutex_;
+  std::atomic<std::uint64_t> evaluations_{0};
+  std::atomic<std::uint64_t> state_changes_{0};
   std::map<MetricKey, MetricSeries> metrics_;
   std::map<AlarmKey, Alarm> alarms_;
   std::map<AlarmKey, AlarmRule> rules_;        // composite alarms' parsed rules
