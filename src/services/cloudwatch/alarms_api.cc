@@ -538,28 +538,25 @@ Result<Value> CloudWatchService::SetAlarmState(RequestContext& context, const Va
   return Value::MakeStructure();
 }
 
-Result<Value> CloudWatchService::EnableAlarmActions(RequestContext& context, const Value& input) {
+Result<Value> CloudWatchService::SetActionsEnabled(RequestContext& context, const Value& input,
+                                                   bool enabled) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const std::string& name : StringList(input, "AlarmNames")) {
     if (Alarm* a =
             FindAlarmLocked(context.principal.account_id, std::string(context.region), name)) {
-      a->config.actions_enabled = true;
+      a->config.actions_enabled = enabled;
       (void)store_.SaveAlarm(*a);
     }
   }
   return Value::MakeStructure();
 }
 
+Result<Value> CloudWatchService::EnableAlarmActions(RequestContext& context, const Value& input) {
+  return SetActionsEnabled(context, input, true);
+}
+
 Result<Value> CloudWatchService::DisableAlarmActions(RequestContext& context, const Value& input) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const std::string& name : StringList(input, "AlarmNames")) {
-    if (Alarm* a =
-            FindAlarmLocked(context.principal.account_id, std::string(context.region), name)) {
-      a->config.actions_enabled = false;
-      (void)store_.SaveAlarm(*a);
-    }
-  }
-  return Value::MakeStructure();
+  return SetActionsEnabled(context, input, false);
 }
 
 Result<Value> CloudWatchService::DescribeAlarmHistory(RequestContext& context, const Value& input) {

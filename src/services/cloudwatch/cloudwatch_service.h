@@ -219,6 +219,8 @@ class CloudWatchService {
   static Value AlarmToValue(const Alarm& alarm);
   Alarm* FindAlarmLocked(const std::string& account, const std::string& region,
                          const std::string& name);
+  // Enable/DisableAlarmActions: the named alarms of the caller's account and region.
+  Result<Value> SetActionsEnabled(RequestContext& context, const Value& input, bool enabled);
 
   CloudWatchStore store_;
   const Clock& clock_;
