@@ -43,6 +43,9 @@ std::string_view ColumnFor(LookupKey key) {
 Result<std::unique_ptr<EventHistory>> EventHistory::Open(const std::filesystem::path& data_dir) {
   store::DatabaseOptions options;
   options.file_name = "cloudtrail.db";
+  // Events reach the history asynchronously (the recorder's queue), so an fsync per batch would
+  // buy no guarantee a caller was given; trail configuration calls Sync() after each change.
+  options.durable_commits = false;
   options.migrations = std::span<const EmbeddedFile>(embedded_cloudtrail_migrations::kFiles,
                                                      embedded_cloudtrail_migrations::kFileCount);
   auto db = store::Database::Open(data_dir, options);

@@ -17,6 +17,7 @@ constexpr std::size_t kMaxCwlRecordBytes = 256 * 1024;  // larger records go to 
 constexpr std::size_t kMaxCwlBatchBytes = 1'000'000;    // PutLogEvents' batch limit, less slack
 constexpr std::size_t kMaxCwlBatchEvents = 10'000;
 constexpr std::int64_t kMaxWaitMillis = 250;
+constexpr std::chrono::milliseconds kGather{200};
 
 std::string StreamName(const Trail& trail, std::string_view region) {
   return trail.account_id + "_CloudTrail_" + std::string(region);
@@ -85,6 +86,7 @@ void TrailDeliverer::Shutdown() {
 }
 
 void TrailDeliverer::Run() {
+  LowerThreadPriority();
   std::unique_lock lock(mu_);
   while (true) {
     const std::int64_t now = EpochMillis(clock_.Now());
@@ -93,6 +95,14 @@ void TrailDeliverer::Run() {
     work_cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] {
       return !queue_.empty() || stopping_ || flush_requested_ > flush_done_;
     });
+    // Gather what the next moments bring, so CloudWatch Logs gets one transaction per batch
+    // rather than per recorder commit (records still arrive within a fraction of a second).
+    if (!queue_.empty() && !stopping_ && flush_requested_ == flush_done_) {
+      work_cv_.wait_for(lock, kGather, [&] {
+        return stopping_ || flush_requested_ > flush_done_ ||
+               queued_events_ >= options_.max_queued_events / 2;
+      });
+    }
     std::deque<std::vector<pipeline::TrailEvent>> work;
     work.swap(queue_);
     queued_events_ = 0;
