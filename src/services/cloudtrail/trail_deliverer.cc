@@ -75,9 +75,6 @@ void TrailDeliverer::Flush(bool digests) {
 void TrailDeliverer::Shutdown() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) {
-      // Already stopping or stopped; wait for the thread below only once.
-    }
     stopping_ = true;
   }
   work_cv_.notify_all();
