@@ -92,6 +92,7 @@ struct ServiceSet::Services {
         services::cloudtrail::DeliveryOptions{deps.trail_delivery_millis,
                                               deps.trail_digest_millis});
     recorder.SetListener(deliverer.get());
+    deliverer->SetInsightHistory(event_history.get());
     cloudtrail = std::make_unique<services::cloudtrail::CloudTrailService>(
         *event_history, recorder, deps.account_id,
         services::cloudtrail::TrailDeps{*trail_registry, *trail_targets, signing_keys, *deliverer});

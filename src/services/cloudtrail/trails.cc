@@ -572,6 +572,10 @@ Result<Value> CloudTrailService::StartLogging(RequestContext& context, const Val
     trail.logging = true;
     trail.start_logging_millis = EpochMillis(context.clock.Now());
     if (Status st = trails_->registry.Replace(trail); !st) return st.error();
+    // Logging restarted: the next digest of each Region starts a new chain (previousDigest*
+    // null), as AWS's first digest after logging is turned on does.
+    trails_->registry.UpdateState(TrailRegistry::KeyOf(trail),
+                                  [](TrailState& s) { s.chains.clear(); });
   }
   return Value::MakeStructure();
 }
