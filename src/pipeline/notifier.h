@@ -6,6 +6,7 @@
 // failures instead of dropping them silently.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "common/result.h"
@@ -18,6 +19,10 @@ struct Notification {
   std::string message;  // the alarm's JSON message, as CloudWatch writes it
   std::string source_account_id;
   std::string source_arn;  // the alarm ARN (aws:SourceArn for the topic policy)
+  // Per-protocol replacements of `message`, keyed as Publish's MessageStructure=json keys:
+  // CloudWatch gives "email" subscribers a readable text while email-json, http/https and the
+  // rest get the JSON. Empty: every protocol gets `message`.
+  std::map<std::string, std::string> per_protocol;
 };
 
 class Notifier {

@@ -140,7 +140,7 @@ Result<std::unique_ptr<ServiceSet>> ServiceSet::Create(ServiceDeps deps) {
                                                std::move(sns_options));
   if (!sns) return sns.error();
   auto cloudwatch = std::make_unique<services::cloudwatch::CloudWatchService>(
-      deps.database, deps.clock, &(*sns)->notifier());
+      deps.database, deps.clock, &(*sns)->notifier(), true, deps.public_url);
   return std::unique_ptr<ServiceSet>(new ServiceSet(
       std::make_unique<Services>(deps, std::move(events).value(), std::move(trails).value(),
                                  std::move(sns).value(), std::move(cloudwatch))));

@@ -17,74 +17,25 @@ Usage: tests/bench/alarm_latency.py [--binary build/trailwatch] [--runs 20]
 Needs Debian's python3-boto3 and python3-aiosmtpd (scripts/setup.sh installs both).
 """
 import argparse
-import email
 import json
 import os
-import queue
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
 import boto3
-from aiosmtpd.controller import Controller
 from botocore.config import Config
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Sink:
-    """An SMTP server that timestamps every message the moment it accepts it."""
-
-    def __init__(self):
-        self.mails = queue.Queue()
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
-        self.controller.start()
-        self.port = self.controller.port
-
-    async def handle_DATA(self, server, session, envelope):
-        accepted = time.monotonic()
-        message = email.message_from_bytes(envelope.content)
-        part = next((p for p in message.walk() if p.get_content_type() == "text/plain"), message)
-        body = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-        self.mails.put((accepted, envelope.rcpt_tos, f"Subject: {message['Subject']}\n\n{body}"))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, predicate, timeout=30):
-        deadline = time.monotonic() + timeout
-        skipped = []
-        try:
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError("no matching email within %ss" % timeout)
-                try:
-                    item = self.mails.get(timeout=remaining)
-                except queue.Empty:
-                    continue
-                if predicate(item[2]):
-                    return item
-                skipped.append(item)
-        finally:
-            for item in skipped:
-                self.mails.put(item)
-
-    def stop(self):
-        self.controller.stop()
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from smtp_sink import SmtpSink, free_port  # noqa: E402  (the SMTP server the e2e tests use)
 
 
 def client(service, endpoint, key="test", secret="test"):
@@ -141,7 +92,7 @@ def set_up_chain(endpoint, sink):
 
     topic = sns.create_topic(Name="latency-alarms")["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="watcher@example.com")
-    _, _, confirmation = sink.wait_for(lambda body: "Confirm subscription" in body)
+    confirmation = sink.wait(lambda mail: "Confirm subscription" in mail.body, timeout=30).body
     url = re.search(r"Confirm subscription\s+->\s+(\S+)", confirmation)
     if not url:
         raise RuntimeError("no confirmation link in:\n" + confirmation)
@@ -162,7 +113,8 @@ def run_once(endpoint, sink, watched, topic, i):
     started = time.monotonic()
     watched.create_bucket(Bucket=bucket)
     try:
-        accepted, _, _ = sink.wait_for(lambda body: f'"{alarm}"' in body)
+        accepted = sink.wait(lambda mail: mail.subject.startswith(f'ALARM: "{alarm}"'),
+                             timeout=30).accepted
     except TimeoutError:
         state = cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
         raise RuntimeError(f"no email for {alarm}; it is {state['StateValue']}: "
@@ -176,7 +128,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    sink = Sink()
+    sink = SmtpSink()
     data = tempfile.mkdtemp(prefix="tw-latency-")
     port = free_port()
     proc = subprocess.Popen([args.binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir",

@@ -8,20 +8,17 @@ Markers tell the test what a reader does between blocks: `server` is the start c
 starts the same binary itself, on a free port and with --smtp-url pointing at the sink),
 `confirm-subscription` is the reader clicking the link in the confirmation email, and
 `expect-alarm-email` is the reader finding the alarm email in the mailbox."""
-import email
 import os
-import queue
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import urllib.request
 
 import pytest
 
 from conftest import ROOT, Server
+from smtp_sink import SmtpSink
 
 QUICKSTART = os.path.join(ROOT, "docs", "quickstart.md")
 
@@ -35,40 +32,10 @@ def blocks():
     return out
 
 
-class Sink:
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-        self.mails = queue.Queue()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
-        self.controller.start()
-        self.port = port
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content)
-        body = (message.get_payload(decode=True) or b"").decode("utf-8", "replace")
-        self.mails.put((message["Subject"] or "", body, envelope.rcpt_tos))
-        return "250 OK"
-
-    def wait(self, predicate, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                mail = self.mails.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if predicate(mail):
-                return mail
-        raise AssertionError("no matching email arrived")
-
-
 @pytest.fixture
 def sink():
-    s = Sink()
-    yield s
-    s.controller.stop()
+    with SmtpSink() as s:
+        yield s
 
 
 def test_quickstart_runs_as_written(binary, data_dir, sink):
@@ -92,15 +59,22 @@ def test_quickstart_runs_as_written(binary, data_dir, sink):
             if marker == "prelude":
                 prelude = code
             elif marker == "confirm-subscription":
-                subject, body, to = sink.wait(lambda m: "Confirm subscription" in m[1])
-                assert to == ["security@example.com"]
-                link = re.search(r"Confirm subscription\s+->\s+(\S+)", body).group(1)
+                mail = sink.wait(lambda m: "Confirm subscription" in m.body)
+                assert mail.to == ["security@example.com"]
+                link = re.search(r"Confirm subscription\s+->\s+(\S+)", mail.body).group(1)
                 with urllib.request.urlopen(link, timeout=10) as r:
                     assert r.status == 200
             elif marker == "expect-alarm-email":
-                subject, body, _ = sink.wait(lambda m: m[0].startswith("ALARM: "))
-                assert subject == 'ALARM: "S3BucketActivity" in US East (N. Virginia)'
-                assert '"NewStateValue":"ALARM"' in body.replace(" ", "")
+                mail = sink.wait(lambda m: m.subject.startswith("ALARM: "))
+                assert mail.subject == 'ALARM: "S3BucketActivity" in US East (N. Virginia)'
+                # The readable text AWS sends email subscribers (email-json would get the JSON).
+                assert mail.body.startswith(
+                    'You are receiving this email because your Amazon CloudWatch Alarm '
+                    '"S3BucketActivity" in the US East (N. Virginia) region has entered the ALARM '
+                    'state'), mail.body
+                assert re.search(r"\n- State Change: +(OK|INSUFFICIENT_DATA) -> ALARM\r?\n",
+                                 mail.body), mail.body
+                assert f"{server.endpoint}/console#/cloudwatch/alarms/S3BucketActivity" in mail.body
             assert prelude is not None, "the prelude block must come first"
             script = "set -euo pipefail\n" + prelude + ("" if code is prelude else code)
             proc = subprocess.run(["bash", "-c", script], cwd=work, env=env, text=True,

@@ -10,41 +10,19 @@ import json
 import queue
 import re
 import shutil
-import socket
 import tempfile
 import threading
+import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
 
 from conftest import Server, run_aws, run_boto
+from smtp_sink import SmtpSink, free_port
 
 CLIS = ["aws_v1", "aws_v2"]
 PYTHONS = ["python_new", "python_debian"]
-
-
-class SmtpServer:
-    """A real SMTP server on loopback (Debian's python3-aiosmtpd) that queues what it accepts as
-    (recipients, email.message.Message). `port`: listen there (0: a free port)."""
-
-    def __init__(self, port=0):
-        from aiosmtpd.controller import Controller
-        if port == 0:
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                port = probe.getsockname()[1]
-        self.mails = queue.Queue()
-        self.server_address = ("127.0.0.1", port)
-        self._controller = Controller(self, hostname="127.0.0.1", port=port)
-        self._controller.start()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.mails.put((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-        return "250 queued"
-
-    def shutdown(self):
-        self._controller.stop()
 
 
 class _HttpSubscriber(http.server.BaseHTTPRequestHandler):
@@ -73,15 +51,14 @@ class HttpSubscriber(http.server.ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def smtp():
-    s = SmtpServer()
-    yield s
-    s.shutdown()
+    with SmtpSink() as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
 def sns_server(binary, smtp):
     d = tempfile.mkdtemp(prefix="tw-e2e-sns-")
-    s = Server(binary, d, ["--smtp-url", f"smtp://127.0.0.1:{smtp.server_address[1]}"]).start()
+    s = Server(binary, d, ["--smtp-url", f"smtp://127.0.0.1:{smtp.port}"]).start()
     yield s
     s.stop()
     shutil.rmtree(d, ignore_errors=True)
@@ -136,23 +113,16 @@ def test_boto_subscribe_list_publish(clients, sns_server, python):
     assert bad["error"]["Code"] == "InvalidParameter"
 
 
-def next_mail(smtp, to, timeout=20):
-    while True:
-        rcpt, msg = smtp.mails.get(timeout=timeout)
-        if to in rcpt:
-            return msg
-
-
 def test_email_confirm_and_notify(clients, sns_server, smtp):
     py = clients["python_new"]
     arn = run_boto(py, sns_server.endpoint, "sns", "create_topic", {"Name": name("alarms")})["result"]["TopicArn"]
     address = f"{uuid.uuid4().hex[:8]}@example.com"
     run_boto(py, sns_server.endpoint, "sns", "subscribe",
              {"TopicArn": arn, "Protocol": "email", "Endpoint": address})
-    msg = next_mail(smtp, address)
-    assert msg["Subject"] == "AWS Notification - Subscription Confirmation"
-    assert "no-reply@sns.amazonaws.com" in msg["From"]
-    body = msg.get_payload(decode=True).decode()
+    mail = smtp.wait_to(address)
+    assert mail.subject == "AWS Notification - Subscription Confirmation"
+    assert "no-reply@sns.amazonaws.com" in mail.message["From"]
+    body = mail.body
     assert arn in body
     link = re.search(r"Confirm subscription\s+-> (\S+)", body).group(1)
     with urllib.request.urlopen(link, timeout=10) as r:
@@ -162,15 +132,89 @@ def test_email_confirm_and_notify(clients, sns_server, smtp):
     assert sub_arn.startswith(arn + ":")
     run_boto(py, sns_server.endpoint, "sns", "publish",
              {"TopicArn": arn, "Message": "CPU high", "Subject": "ALARM: cpu"})
-    msg = next_mail(smtp, address)
-    assert msg["Subject"] == "ALARM: cpu"
-    body = msg.get_payload(decode=True).decode()
+    mail = smtp.wait_to(address)
+    assert mail.subject == "ALARM: cpu"
+    body = mail.body
     assert body.startswith("CPU high")
     unsubscribe = re.search(r"unsubscribe:\r?\n(\S+)", body).group(1)
     with urllib.request.urlopen(unsubscribe, timeout=10) as r:
         assert r.status == 200
     subs = run_boto(py, sns_server.endpoint, "sns", "list_subscriptions_by_topic", {"TopicArn": arn})
     assert subs["result"]["Subscriptions"] == []
+
+
+def confirm_by_email(py, endpoint, smtp, arn, protocol, address):
+    run_boto(py, endpoint, "sns", "subscribe",
+             {"TopicArn": arn, "Protocol": protocol, "Endpoint": address})
+    body = smtp.wait_to(address).body
+    link = (json.loads(body)["SubscribeURL"] if protocol == "email-json"
+            else re.search(r"Confirm subscription\s+-> (\S+)", body).group(1))
+    with urllib.request.urlopen(link, timeout=10) as r:
+        assert r.status == 200
+
+
+def test_alarm_email_is_readable_and_email_json_keeps_the_json(clients, sns_server, smtp):
+    """An alarm's notification reaches an `email` subscriber as AWS's readable text (with a link to
+    the alarm in trailwatch's console) and an `email-json` subscriber as the JSON message."""
+    py = clients["python_new"]
+    ep = sns_server.endpoint
+    arn = run_boto(py, ep, "sns", "create_topic", {"Name": name("readable")})["result"]["TopicArn"]
+    person, robot = f"{uuid.uuid4().hex[:8]}@example.com", f"{uuid.uuid4().hex[:8]}@example.com"
+    confirm_by_email(py, ep, smtp, arn, "email", person)
+    confirm_by_email(py, ep, smtp, arn, "email-json", robot)
+    alarm, metric = name("cpu high"), name("Load")
+    assert "error" not in run_boto(py, ep, "cloudwatch", "put_metric_alarm", {
+        "AlarmName": alarm, "AlarmDescription": "load over one", "Namespace": "E2E/Readable",
+        "MetricName": metric, "Dimensions": [{"Name": "Host", "Value": "web-1"}],
+        "Statistic": "Maximum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 1.0,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold", "AlarmActions": [arn]})
+    assert "error" not in run_boto(py, ep, "cloudwatch", "put_metric_data", {
+        "Namespace": "E2E/Readable",
+        "MetricData": [{"MetricName": metric, "Value": 3.0,
+                        "Dimensions": [{"Name": "Host", "Value": "web-1"}]}]})
+
+    mail = smtp.wait_to(person)
+    assert mail.subject == f'ALARM: "{alarm}" in US East (N. Virginia)'
+    body = mail.body.replace("\r\n", "\n")
+    assert body.startswith(
+        f'You are receiving this email because your Amazon CloudWatch Alarm "{alarm}" in the US '
+        f'East (N. Virginia) region has entered the ALARM state, because "Threshold Crossed: '), body
+    console = f"{ep}/console#/cloudwatch/alarms/{urllib.parse.quote(alarm, safe='')}"
+    assert f"View this alarm in the AWS Management Console:\n{console}\n" in body, body
+    for line in [
+            "Alarm Details:",
+            f"- Name:                       {alarm}",
+            "- Description:                load over one",
+            "- State Change:               INSUFFICIENT_DATA -> ALARM",
+            "- AWS Account:                000000000000",
+            f"- Alarm Arn:                  arn:aws:cloudwatch:us-east-1:000000000000:alarm:{alarm}",
+            "Threshold:",
+            "- The alarm is in the ALARM state when the metric is GreaterThanOrEqualToThreshold "
+            "1.0 for at least 1 of the last 1 period(s) of 300 seconds.",
+            "Monitored Metric:",
+            "- MetricNamespace:                     E2E/Readable",
+            f"- MetricName:                          {metric}",
+            "- Dimensions:                          [Host = web-1]",
+            "- Period:                              300 seconds",
+            "- Statistic:                           Maximum",
+            "- Unit:                                not specified",
+            "- TreatMissingData:                    missing",
+            "State Change Actions:",
+            "- OK:",
+            f"- ALARM: [{arn}]",
+            "- INSUFFICIENT_DATA:"]:
+        assert "\n" + line + "\n" in body, (line, body)
+    assert re.search(r"\n- Timestamp:                  \w+day \d\d \w+, \d{4} \d\d:\d\d:\d\d UTC\n",
+                     body), body
+    assert "\n--\nIf you wish to stop receiving notifications" in body  # SNS's footer follows
+    with urllib.request.urlopen(console.split("#")[0], timeout=10) as r:
+        assert r.status == 200
+
+    envelope = json.loads(smtp.wait_to(robot).body)
+    assert envelope["Type"] == "Notification" and envelope["TopicArn"] == arn
+    message = json.loads(envelope["Message"])
+    assert message["AlarmName"] == alarm and message["NewStateValue"] == "ALARM"
+    assert message["Trigger"]["MetricName"] == metric
 
 
 def verify_signature(doc):
@@ -259,9 +303,7 @@ def test_outbox_without_smtp(binary, clients, data_dir):
 def test_email_waits_for_an_smtp_server_that_is_down(binary, clients, data_dir):
     """The SMTP server is down when the confirmation email is due: the delivery stays queued and
     is retried, and the email arrives once the server is up."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     s = Server(binary, data_dir, ["--smtp-url", f"smtp://127.0.0.1:{port}"]).start()
     smtp = None
     try:
@@ -272,11 +314,11 @@ def test_email_waits_for_an_smtp_server_that_is_down(binary, clients, data_dir):
                  {"TopicArn": arn, "Protocol": "email", "Endpoint": "late@example.com"})
         import time
         time.sleep(1.5)  # the first attempt fails: nothing listens on the port
-        smtp = SmtpServer(port)
-        rcpt, msg = smtp.mails.get(timeout=40)
-        assert rcpt == ["late@example.com"]
-        assert "Confirm subscription" in msg.get_payload(decode=True).decode()
+        smtp = SmtpSink(port)
+        mail = smtp.wait(timeout=40)
+        assert mail.to == ["late@example.com"]
+        assert "Confirm subscription" in mail.body
     finally:
         s.stop()
         if smtp:
-            smtp.shutdown()
+            smtp.stop()

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "services/cloudwatch/alarm_email.h"
 #include "services/cloudwatch/alarm_evaluator.h"
 #include "services/cloudwatch/alarm_message.h"
 #include "services/cloudwatch/cloudwatch_service.h"
@@ -13,8 +14,9 @@
 namespace tw::services::cloudwatch {
 
 CloudWatchService::CloudWatchService(store::Database& database, const Clock& clock,
-                                     pipeline::Notifier* notifier, bool start_scheduler)
-    : store_(database), clock_(clock), notifier_(notifier) {
+                                     pipeline::Notifier* notifier, bool start_scheduler,
+                                     std::function<std::string()> public_url)
+    : store_(database), clock_(clock), notifier_(notifier), public_url_(std::move(public_url)) {
   Load();
   if (start_scheduler) scheduler_ = std::thread([this] { SchedulerLoop(); });
 }
@@ -409,15 +411,25 @@ void CloudWatchService::QueueActionsLocked(const Alarm& alarm, AlarmState old_st
                                          : state == AlarmState::kOk
                                              ? alarm.config.ok_actions
                                              : alarm.config.insufficient_data_actions;
+  if (list.empty()) return;
+  // One rendering for every action: the JSON message, and the readable text SNS gives email
+  // subscribers (AWS's alarm notifications carry both, as a MessageStructure=json publish does).
+  const std::vector<ChildState> none;
+  const std::vector<ChildState>& children = triggering ? *triggering : none;
+  const std::string console_url =
+      AlarmConsoleUrl(public_url_ ? public_url_() : std::string(), alarm.config.name);
+  const bool composite = alarm.config.is_composite();
+  const std::string message = composite ? CompositeAlarmMessage(alarm, old_state, children)
+                                        : AlarmMessage(alarm, old_state);
+  const std::string email = composite
+                                ? CompositeAlarmEmailText(alarm, old_state, children, console_url)
+                                : AlarmEmailText(alarm, old_state, console_url);
   for (const std::string& arn : list) {
     PendingAction action{alarm.account_id, alarm.region, alarm.config.name, {}};
     action.notification.topic_arn = arn;
     action.notification.subject = AlarmSubject(alarm);
-    action.notification.message =
-        alarm.config.is_composite()
-            ? CompositeAlarmMessage(alarm, old_state,
-                                    triggering ? *triggering : std::vector<ChildState>{})
-            : AlarmMessage(alarm, old_state);
+    action.notification.message = message;
+    action.notification.per_protocol = {{"email", email}};
     action.notification.source_account_id = alarm.account_id;
     action.notification.source_arn = AlarmArn(alarm.region, alarm.account_id, alarm.config.name);
     actions.push_back(std::move(action));

@@ -4,7 +4,6 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
-#include <ctime>
 #include <utility>
 
 #include "services/cloudwatch/format.h"
@@ -199,28 +198,6 @@ std::string ActionHistoryData(std::string_view arn, bool ok, std::string_view er
   w.EndObject();
   return w.str();
 }
-
-namespace {
-
-// "Friday 22 July, 2022 15:57:45 UTC" (Java's "EEEE dd MMMM, yyyy HH:mm:ss 'UTC'").
-std::string LongTime(std::int64_t epoch_millis) {
-  static constexpr std::array<const char*, 7> kDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                                       "Thursday", "Friday", "Saturday"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "January", "February", "March",     "April",   "May",      "June",
-      "July",    "August",   "September", "October", "November", "December"};
-  std::time_t seconds = static_cast<std::time_t>(epoch_millis / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s %02d %s, %04d %02d:%02d:%02d UTC",
-                kDays[static_cast<std::size_t>(tm.tm_wday)], tm.tm_mday,
-                kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour,
-                tm.tm_min, tm.tm_sec);
-  return buffer;
-}
-
-}  // namespace
 
 std::string CompositeReason(const ChildState& child) {
   return child.arn + " transitioned to " + std::string(StateName(child.state)) + " at " +

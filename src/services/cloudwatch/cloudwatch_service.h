@@ -22,6 +22,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,8 +65,10 @@ struct QueryResult {
 
 class CloudWatchService {
  public:
+  // `public_url`: where this server is reached ("http://127.0.0.1:4566", asked for each
+  // notification); the alarm email links to the alarm's console page there. Empty: no link.
   CloudWatchService(store::Database& database, const Clock& clock, pipeline::Notifier* notifier,
-                    bool start_scheduler = true);
+                    bool start_scheduler = true, std::function<std::string()> public_url = {});
   ~CloudWatchService();
   CloudWatchService(const CloudWatchService&) = delete;
   CloudWatchService& operator=(const CloudWatchService&) = delete;
@@ -225,6 +228,7 @@ class CloudWatchService {
   CloudWatchStore store_;
   const Clock& clock_;
   pipeline::Notifier* notifier_;
+  std::function<std::string()> public_url_;
   Sink sink_{*this};
 
   std::mutex mutex_;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "services/cloudwatch/format.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 #include "common/time_format.h"
 
@@ -45,6 +47,24 @@ std::string AwsJsonTime(std::int64_t epoch_millis) {
   char millis[8];
   std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(epoch_millis % 1000));
   return iso.substr(0, 19) + millis + "+0000";
+}
+
+// "Friday 22 July, 2022 15:57:45 UTC" (Java's "EEEE dd MMMM, yyyy HH:mm:ss 'UTC'").
+std::string LongTime(std::int64_t epoch_millis) {
+  static constexpr std::array<const char*, 7> kDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
+  static constexpr std::array<const char*, 12> kMonths = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  std::time_t seconds = static_cast<std::time_t>(epoch_millis / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%s %02d %s, %04d %02d:%02d:%02d UTC",
+                kDays[static_cast<std::size_t>(tm.tm_wday)], tm.tm_mday,
+                kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buffer;
 }
 
 std::string JsonQuote(std::string_view text) {

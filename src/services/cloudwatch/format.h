@@ -17,6 +17,8 @@ namespace tw::services::cloudwatch {
 std::string JavaDouble(double value);
 std::string ReasonTime(std::int64_t epoch_millis);   // 05/08/19 16:54:00
 std::string AwsJsonTime(std::int64_t epoch_millis);  // 2019-08-05T16:54:00.000+0000
+// "Friday 22 July, 2022 15:57:45 UTC" (composite reasons, alarm email text).
+std::string LongTime(std::int64_t epoch_millis);
 std::string JsonQuote(std::string_view text);
 
 // Appends JSON tokens; the caller keeps the structure well formed. Commas are automatic.

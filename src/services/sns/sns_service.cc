@@ -237,6 +237,17 @@ Result<std::string> SnsService::Publish(const pipeline::Notification& notificati
   PublishRequest request;
   request.topic_arn = notification.topic_arn;
   request.message = notification.message;
+  if (!notification.per_protocol.empty()) {
+    // As a MessageStructure=json Publish: "default" plus one key per protocol (AWS sends alarm
+    // notifications this way: readable text for email, the JSON for everyone else).
+    request.message = "{\"default\":" + JsonQuote(notification.message);
+    for (const auto& [protocol, text] : notification.per_protocol) {
+      if (protocol == "default") continue;  // `message` is the default
+      request.message += "," + JsonQuote(protocol) + ":" + JsonQuote(text);
+    }
+    request.message += "}";
+    request.json_structure = true;
+  }
   if (!notification.subject.empty()) request.subject = notification.subject.substr(0, 100);
   return PublishMessage(*topic, request);
 }

@@ -348,6 +348,18 @@ TEST_F(CloudWatchServiceTest, PutMetricDataMovesAlarmAtOnceAndNotifies) {
   EXPECT_NE(n.message.find("\"StatisticType\":\"Statistic\",\"Statistic\":\"SUM\",\"Unit\":null"),
             std::string::npos)
       << n.message;
+  // Email subscribers get the readable text instead (SNS picks the "email" key).
+  ASSERT_EQ(n.per_protocol.count("email"), 1u);
+  const std::string& email = n.per_protocol.at("email");
+  EXPECT_EQ(email.rfind("You are receiving this email because your Amazon CloudWatch Alarm "
+                        "\"errors\" in the US East (N. Virginia) region has entered the ALARM "
+                        "state, because \"Threshold Crossed: 1 datapoint",
+                        0),
+            0u)
+      << email;
+  EXPECT_NE(email.find("- State Change:               INSUFFICIENT_DATA -> ALARM\n"),
+            std::string::npos);
+  EXPECT_EQ(email.find("View this alarm"), std::string::npos);  // no public URL in this test
   EXPECT_EQ(Summaries("errors"),
             (std::vector<std::string>{
                 "Alarm \"errors\" created", "Alarm updated from INSUFFICIENT_DATA to ALARM",

@@ -298,6 +298,15 @@ TEST_F(CompositeAlarmTest, EvaluatedAtCreationAndWheneverAChildChanges) {
   EXPECT_EQ(Str(message["NewStateValue"]), "ALARM");
   EXPECT_EQ(Str(message["OldStateValue"]), "OK");
   EXPECT_EQ(Str(message["AlarmRule"]), "ALARM(a) AND NOT ALARM(b)");
+  const std::string& email = n.per_protocol.at("email");
+  EXPECT_EQ(
+      email.rfind("You are receiving this email because your Amazon CloudWatch Alarm \"both\"", 0),
+      0u)
+      << email;
+  EXPECT_NE(email.find("\nAlarm Rule:\n- ALARM(a) AND NOT ALARM(b)\n\nTriggering Children:\n- " +
+                       a_arn + " transitioned to ALARM at "),
+            std::string::npos)
+      << email;
   EXPECT_EQ(Str(message["StateChangeTime"]), "2015-08-30T12:36:07.250+0000");
   EXPECT_FALSE(message.contains("Trigger"));
   json::array children = message["TriggeringChildren"].as_array();

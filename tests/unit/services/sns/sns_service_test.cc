@@ -442,15 +442,77 @@ TEST(RetryPolicyTest, DefaultsAndPhases) {
 TEST_F(SnsServiceTest, NotifierPublishesAlarm) {
   std::string topic = CreateTopic("cw");
   SubscribeConfirmed(topic, "email", "ops@example.com");
-  pipeline::Notification n{topic, "ALARM: \"cpu\" in US East (N. Virginia)",
-                           "{\"AlarmName\":\"cpu\"}", "000000000000",
-                           "arn:aws:cloudwatch:us-east-1:000000000000:alarm:cpu"};
+  pipeline::Notification n{topic,
+                           "ALARM: \"cpu\" in US East (N. Virginia)",
+                           "{\"AlarmName\":\"cpu\"}",
+                           "000000000000",
+                           "arn:aws:cloudwatch:us-east-1:000000000000:alarm:cpu",
+                           {}};
   auto id = service_->notifier().Publish(n);
   ASSERT_TRUE(id) << id.error().message;
   service_->worker().RunDue();
   EXPECT_EQ(transport_.emails.back().subject, n.subject);
   n.topic_arn += "-missing";
   EXPECT_FALSE(service_->notifier().Publish(n));
+}
+
+// CloudWatch's alarm notifications carry a readable text for email and the JSON for the rest,
+// as a MessageStructure=json publish does.
+TEST_F(SnsServiceTest, NotifierGivesEmailSubscribersTheirOwnText) {
+  std::string topic = CreateTopic("cw-text");
+  SubscribeConfirmed(topic, "https", "https://example.com/hook");  // LastToken: posts, then mail
+  SubscribeConfirmed(topic, "email", "ops@example.com");
+  SubscribeConfirmed(topic, "email-json", "robot@example.com");
+  transport_.emails.clear();
+  transport_.posts.clear();
+  pipeline::Notification n;
+  n.topic_arn = topic;
+  n.subject = "ALARM: \"cpu\" in US East (N. Virginia)";
+  n.message = "{\"AlarmName\":\"cpu\",\"NewStateValue\":\"ALARM\"}";
+  n.per_protocol = {{"email", "You are receiving this email because \"cpu\"\nline 2"}};
+  ASSERT_TRUE(service_->notifier().Publish(n));
+  EXPECT_EQ(service_->worker().RunDue(), 3);
+  ASSERT_EQ(transport_.emails.size(), 2u);
+  ASSERT_EQ(transport_.posts.size(), 1u);
+  for (const auto& mail : transport_.emails) {
+    EXPECT_EQ(mail.subject, n.subject);
+    if (mail.to == "ops@example.com") {
+      EXPECT_EQ(mail.body.rfind("You are receiving this email because \"cpu\"\nline 2\n\n--\n", 0),
+                0u)
+          << mail.body;
+    } else {
+      EXPECT_EQ(Field(mail.body, "Message"), n.message) << mail.body;
+    }
+  }
+  EXPECT_EQ(Field(transport_.posts[0].body, "Message"), n.message);
+}
+
+// Publish with MessageStructure=json: each protocol gets its key, else "default" (SNS API
+// Reference, Publish).
+TEST_F(SnsServiceTest, MessageStructureJsonPicksEachProtocolsKey) {
+  std::string topic = CreateTopic("structured");
+  SubscribeConfirmed(topic, "https", "https://example.com/hook");  // LastToken: posts, then mail
+  SubscribeConfirmed(topic, "email", "ops@example.com");
+  SubscribeConfirmed(topic, "email-json", "robot@example.com");
+  transport_.emails.clear();
+  transport_.posts.clear();
+  auto pub =
+      Call(&SnsService::PublishApi,
+           S({{"TopicArn", topic},
+              {"MessageStructure", "json"},
+              {"Message", R"({"default":"plain","email":"for people","https":"for hooks"})"}}));
+  ASSERT_TRUE(pub) << pub.error().message;
+  EXPECT_EQ(service_->worker().RunDue(), 3);
+  ASSERT_EQ(transport_.emails.size(), 2u);
+  for (const auto& mail : transport_.emails) {
+    if (mail.to == "ops@example.com") {
+      EXPECT_EQ(mail.body.rfind("for people\n\n--\n", 0), 0u) << mail.body;
+    } else {
+      EXPECT_EQ(Field(mail.body, "Message"), "plain") << mail.body;  // no "email-json" key
+    }
+  }
+  ASSERT_EQ(transport_.posts.size(), 1u);
+  EXPECT_EQ(Field(transport_.posts[0].body, "Message"), "for hooks");
 }
 
 TEST_F(SnsServiceTest, SigningCertificateIsServedAndStable) {
