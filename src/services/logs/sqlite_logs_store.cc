@@ -216,6 +216,18 @@ std::optional<std::int64_t> OptionalColumn(const Statement& row, int column) {
   return row.ColumnOptionalInt64(column);
 }
 
+// An event row whose first columns are id, timestamp, ingestion_time, message and, when
+// `with_stream`, the stream's name.
+StoredEvent ReadEvent(const Statement& row, bool with_stream) {
+  StoredEvent e;
+  e.id = row.ColumnInt64(0);
+  e.timestamp = row.ColumnInt64(1);
+  e.ingestion_time = row.ColumnInt64(2);
+  e.message = row.ColumnString(3);
+  if (with_stream) e.stream_name = row.ColumnString(4);
+  return e;
+}
+
 }  // namespace
 
 // ---- log groups ----
@@ -631,15 +643,8 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ReadStream
                              position.timestamp, position.id, limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<StoredEvent> events;
-    if (Status st = ForEachRow(*stmt,
-                               [&](const Statement& row) {
-                                 StoredEvent e;
-                                 e.id = row.ColumnInt64(0);
-                                 e.timestamp = row.ColumnInt64(1);
-                                 e.ingestion_time = row.ColumnInt64(2);
-                                 e.message = row.ColumnString(3);
-                                 events.push_back(std::move(e));
-                               });
+    if (Status st = ForEachRow(
+            *stmt, [&](const Statement& row) { events.push_back(ReadEvent(row, false)); });
         !st) {
       return std::move(st).error();
     }
@@ -677,16 +682,8 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ScanGroupE
                              stream_prefix, names, limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<StoredEvent> events;
-    if (Status st = ForEachRow(*stmt,
-                               [&](const Statement& row) {
-                                 StoredEvent e;
-                                 e.id = row.ColumnInt64(0);
-                                 e.timestamp = row.ColumnInt64(1);
-                                 e.ingestion_time = row.ColumnInt64(2);
-                                 e.message = row.ColumnString(3);
-                                 e.stream_name = row.ColumnString(4);
-                                 events.push_back(std::move(e));
-                               });
+    if (Status st = ForEachRow(
+            *stmt, [&](const Statement& row) { events.push_back(ReadEvent(row, true)); });
         !st) {
       return std::move(st).error();
     }
@@ -714,11 +711,7 @@ Result<std::optional<LocatedEvent>> SqliteLogsStore::FindEvent(const std::string
     if (!step) return std::move(step).error();
     if (*step == StepResult::kDone) return Out();
     LocatedEvent found;
-    found.event.id = stmt->ColumnInt64(0);
-    found.event.timestamp = stmt->ColumnInt64(1);
-    found.event.ingestion_time = stmt->ColumnInt64(2);
-    found.event.message = stmt->ColumnString(3);
-    found.event.stream_name = stmt->ColumnString(4);
+    found.event = ReadEvent(*stmt, true);
     found.group_name = stmt->ColumnString(5);
     found.group_id = stmt->ColumnInt64(6);
     if (!stmt->ColumnIsNull(7) &&
