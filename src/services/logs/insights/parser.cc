@@ -135,28 +135,49 @@ class ParserBase {
     return e;
   }
 
-  std::optional<Expr> ParseOr() {
-    Nest nest(*this);
-    if (!nest.ok()) return std::nullopt;
-    auto left = ParseAnd();
-    while (left && (IsWord("or") || IsSymbol("||"))) {
+  // A binary operator of one precedence level, written as a symbol or (for `and`, `or`) a word.
+  struct BinaryOperator {
+    std::string_view symbol;
+    std::string_view word;  // empty: the symbol only
+    Op op;
+  };
+  static constexpr BinaryOperator kOrOperators[] = {{"||", "or", Op::kOr}};
+  static constexpr BinaryOperator kAndOperators[] = {{"&&", "and", Op::kAnd}};
+  static constexpr BinaryOperator kAdditiveOperators[] = {{"+", "", Op::kAdd}, {"-", "", Op::kSub}};
+  static constexpr BinaryOperator kMultiplicativeOperators[] = {
+      {"*", "", Op::kMul}, {"/", "", Op::kDiv}, {"%", "", Op::kMod}};
+
+  // One left-associative precedence level: operands parsed by `operand`, joined while the next
+  // token is one of `operators`.
+  template <std::size_t N>
+  std::optional<Expr> ParseLeftAssociative(const BinaryOperator (&operators)[N],
+                                           std::optional<Expr> (ParserBase::*operand)()) {
+    auto left = (this->*operand)();
+    while (left) {
+      const BinaryOperator* found = nullptr;
+      for (const BinaryOperator& candidate : operators) {
+        if (IsSymbol(candidate.symbol) || (!candidate.word.empty() && IsWord(candidate.word))) {
+          found = &candidate;
+          break;
+        }
+      }
+      if (found == nullptr) break;
       Next();
-      auto right = ParseAnd();
+      auto right = (this->*operand)();
       if (!right) return std::nullopt;
-      left = Binary(Op::kOr, std::move(*left), std::move(*right));
+      left = Binary(found->op, std::move(*left), std::move(*right));
     }
     return left;
   }
 
+  std::optional<Expr> ParseOr() {
+    Nest nest(*this);
+    if (!nest.ok()) return std::nullopt;
+    return ParseLeftAssociative(kOrOperators, &ParserBase::ParseAnd);
+  }
+
   std::optional<Expr> ParseAnd() {
-    auto left = ParseNot();
-    while (left && (IsWord("and") || IsSymbol("&&"))) {
-      Next();
-      auto right = ParseNot();
-      if (!right) return std::nullopt;
-      left = Binary(Op::kAnd, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseLeftAssociative(kAndOperators, &ParserBase::ParseNot);
   }
 
   std::optional<Expr> ParseNot() {
@@ -339,26 +360,11 @@ class ParserBase {
   }
 
   std::optional<Expr> ParseAdditive() {
-    auto left = ParseMultiplicative();
-    while (left && (IsSymbol("+") || IsSymbol("-"))) {
-      const Op op = Next().text == "+" ? Op::kAdd : Op::kSub;
-      auto right = ParseMultiplicative();
-      if (!right) return std::nullopt;
-      left = Binary(op, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseLeftAssociative(kAdditiveOperators, &ParserBase::ParseMultiplicative);
   }
 
   std::optional<Expr> ParseMultiplicative() {
-    auto left = ParsePower();
-    while (left && (IsSymbol("*") || IsSymbol("/") || IsSymbol("%"))) {
-      const std::string& s = Next().text;
-      const Op op = s == "*" ? Op::kMul : s == "/" ? Op::kDiv : Op::kMod;
-      auto right = ParsePower();
-      if (!right) return std::nullopt;
-      left = Binary(op, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseLeftAssociative(kMultiplicativeOperators, &ParserBase::ParsePower);
   }
 
   std::optional<Expr> ParsePower() {
