@@ -618,6 +618,42 @@ class ParserBase {
     return static_cast<std::int64_t>(*value);
   }
 
+  // `aggregations [by groups]` of CWLI's and PPL's stats; `needs_aggregates` starts the
+  // language's message for an item that is not an aggregation.
+  bool ParseStats(Command& command, std::string_view needs_aggregates) {
+    command.kind = CommandKind::kStats;
+    const bool saved = allow_aggregates_;
+    allow_aggregates_ = true;
+    const bool ok = ParseNamedList(command.items, false);
+    allow_aggregates_ = saved;
+    if (!ok) return false;
+    for (const NamedExpr& item : command.items) {
+      if (item.expr.op != Op::kAggregate) {
+        return Fail(
+            std::string(needs_aggregates) + "\"" + Source(item.expr.begin, item.expr.end) + "\"",
+            item.expr.begin, item.expr.end);
+      }
+    }
+    if (AcceptWord("by")) return ParseNamedList(command.by, false);
+    return true;
+  }
+
+  // `expr [asc|desc], ...` of CWLI's sort and SQL's ORDER BY.
+  bool ParseSortKeys(std::vector<SortKey>& keys) {
+    do {
+      auto expr = ParseExpr();
+      if (!expr) return false;
+      SortKey key{std::move(*expr), false};
+      if (AcceptWord("desc")) {
+        key.descending = true;
+      } else {
+        AcceptWord("asc");
+      }
+      keys.push_back(std::move(key));
+    } while (AcceptSymbol(","));
+    return true;
+  }
+
   std::string_view text_;
   Language language_;
   std::vector<Token> tokens_;
@@ -682,31 +718,12 @@ class CwliParser final : public ParserBase {
       if (!expr) return false;
       command.expr = std::move(*expr);
     } else if (name == "stats") {
-      command.kind = CommandKind::kStats;
-      if (!ParseNamedList(command.items, false)) return false;
-      for (const NamedExpr& item : command.items) {
-        if (item.expr.op != Op::kAggregate) {
-          return Fail("stats needs aggregation functions (count, sum, avg, ...), not \"" +
-                          Source(item.expr.begin, item.expr.end) + "\"",
-                      item.expr.begin, item.expr.end);
-        }
-      }
-      if (AcceptWord("by")) {
-        if (!ParseNamedList(command.by, false)) return false;
+      if (!ParseStats(command, "stats needs aggregation functions (count, sum, avg, ...), not ")) {
+        return false;
       }
     } else if (name == "sort") {
       command.kind = CommandKind::kSort;
-      do {
-        auto expr = ParseExpr();
-        if (!expr) return false;
-        SortKey key{std::move(*expr), false};
-        if (AcceptWord("desc")) {
-          key.descending = true;
-        } else {
-          AcceptWord("asc");
-        }
-        command.keys.push_back(std::move(key));
-      } while (AcceptSymbol(","));
+      if (!ParseSortKeys(command.keys)) return false;
     } else if (name == "limit") {
       command.kind = CommandKind::kLimit;
       if (IsWord("any")) Next();
@@ -938,6 +955,23 @@ void ReplaceGroupRefs(Expr& e, std::string_view text, const std::vector<NamedExp
   for (Expr& arg : e.args) ReplaceGroupRefs(arg, text, by);
 }
 
+// ORDER BY and LIMIT as plan stages (none when the clause is absent).
+void AppendSortAndLimit(Query& query, std::vector<SortKey> order,
+                        std::optional<std::int64_t> limit) {
+  if (!order.empty()) {
+    Command sort;
+    sort.kind = CommandKind::kSort;
+    sort.keys = std::move(order);
+    query.commands.push_back(std::move(sort));
+  }
+  if (limit) {
+    Command l;
+    l.kind = CommandKind::kLimit;
+    l.limit = *limit;
+    query.commands.push_back(std::move(l));
+  }
+}
+
 class SqlParser final : public ParserBase {
  public:
   explicit SqlParser(std::string_view text)
@@ -1050,18 +1084,9 @@ class SqlParser final : public ParserBase {
       Next();
       if (!AcceptWord("by")) return Unexpected(Peek());
       allow_aggregates_ = true;
-      do {
-        auto expr = ParseExpr();
-        if (!expr) return false;
-        SortKey key{std::move(*expr), false};
-        if (AcceptWord("desc")) {
-          key.descending = true;
-        } else {
-          AcceptWord("asc");
-        }
-        order.push_back(std::move(key));
-      } while (AcceptSymbol(","));
+      const bool ok = ParseSortKeys(order);
       allow_aggregates_ = false;
+      if (!ok) return false;
     }
     std::optional<std::int64_t> limit;
     if (AcceptWord("limit")) {
@@ -1087,24 +1112,13 @@ class SqlParser final : public ParserBase {
         fields.items = items;
         query.commands.push_back(std::move(fields));
       }
-      if (!order.empty()) {
-        for (SortKey& key : order) {
-          if (ContainsAggregate(key.expr)) {
-            return Fail("ORDER BY an aggregate needs GROUP BY", key.expr.begin, key.expr.end);
-          }
-          // ORDER BY may name a SELECT alias: the Fields stage has already computed it.
+      // ORDER BY may name a SELECT alias: the Fields stage has already computed it.
+      for (const SortKey& key : order) {
+        if (ContainsAggregate(key.expr)) {
+          return Fail("ORDER BY an aggregate needs GROUP BY", key.expr.begin, key.expr.end);
         }
-        Command sort;
-        sort.kind = CommandKind::kSort;
-        sort.keys = std::move(order);
-        query.commands.push_back(std::move(sort));
       }
-      if (limit) {
-        Command l;
-        l.kind = CommandKind::kLimit;
-        l.limit = *limit;
-        query.commands.push_back(std::move(l));
-      }
+      AppendSortAndLimit(query, std::move(order), limit);
       if (!star) {
         Command display;
         display.kind = CommandKind::kDisplay;
@@ -1165,18 +1179,7 @@ class SqlParser final : public ParserBase {
       filter.expr = std::move(*having);
       query.commands.push_back(std::move(filter));
     }
-    if (!order.empty()) {
-      Command sort;
-      sort.kind = CommandKind::kSort;
-      sort.keys = std::move(order);
-      query.commands.push_back(std::move(sort));
-    }
-    if (limit) {
-      Command l;
-      l.kind = CommandKind::kLimit;
-      l.limit = *limit;
-      query.commands.push_back(std::move(l));
-    }
+    AppendSortAndLimit(query, std::move(order), limit);
     Command display;
     display.kind = CommandKind::kDisplay;
     for (const std::string& name : display_names) {
@@ -1282,21 +1285,7 @@ class PplParser final : public ParserBase {
       // eval adds fields without narrowing the output.
       command.implicit = true;
     } else if (name == "stats") {
-      command.kind = CommandKind::kStats;
-      allow_aggregates_ = true;
-      const bool ok = ParseNamedList(command.items, false);
-      allow_aggregates_ = false;
-      if (!ok) return false;
-      for (const NamedExpr& item : command.items) {
-        if (item.expr.op != Op::kAggregate) {
-          return Fail("stats needs aggregation functions, not \"" +
-                          Source(item.expr.begin, item.expr.end) + "\"",
-                      item.expr.begin, item.expr.end);
-        }
-      }
-      if (AcceptWord("by")) {
-        if (!ParseNamedList(command.by, false)) return false;
-      }
+      if (!ParseStats(command, "stats needs aggregation functions, not ")) return false;
       // PPL lists the aggregations before the group columns.
       query.commands.push_back(command);
       Command display;
