@@ -419,37 +419,31 @@ class ParserBase {
     return e;
   }
 
+  static Expr Literal(Cell value, const Token& t) {
+    Expr e;
+    e.literal = std::move(value);
+    e.begin = t.begin;
+    e.end = t.end;
+    return e;
+  }
+
   std::optional<Expr> ParsePrimary() {
     const Token& t = Peek();
     switch (t.kind) {
-      case TokenKind::kNumber: {
+      case TokenKind::kNumber:
         Next();
-        Expr e;
-        e.literal = Cell::Number(ParseNumber(t.text).value_or(0));
-        e.begin = t.begin;
-        e.end = t.end;
-        return e;
-      }
+        return Literal(Cell::Number(ParseNumber(t.text).value_or(0)), t);
       case TokenKind::kDuration: {
         Next();
         if (!ParsePeriod(t.text)) {
           Fail("Invalid time period \"" + t.text + "\"", t.begin, t.end);
           return std::nullopt;
         }
-        Expr e;
-        e.literal = Cell::String(t.text);
-        e.begin = t.begin;
-        e.end = t.end;
-        return e;
+        return Literal(Cell::String(t.text), t);
       }
-      case TokenKind::kString: {
+      case TokenKind::kString:
         Next();
-        Expr e;
-        e.literal = Cell::String(t.text);
-        e.begin = t.begin;
-        e.end = t.end;
-        return e;
-      }
+        return Literal(Cell::String(t.text), t);
       case TokenKind::kRegex: {
         Unexpected(t);
         return std::nullopt;
@@ -466,18 +460,11 @@ class ParserBase {
         if (language_ != Language::kCwli) {
           if (IsKeyword(t, "null")) {
             Next();
-            Expr e;
-            e.begin = t.begin;
-            e.end = t.end;
-            return e;
+            return Literal(Cell::Null(), t);
           }
           if (IsKeyword(t, "true") || IsKeyword(t, "false")) {
             Next();
-            Expr e;
-            e.literal = Cell::Bool(IsKeyword(t, "true"));
-            e.begin = t.begin;
-            e.end = t.end;
-            return e;
+            return Literal(Cell::Bool(IsKeyword(t, "true")), t);
           }
         }
         if (IsReserved(t)) {
@@ -568,6 +555,22 @@ class ParserBase {
     return Measured(std::move(e));
   }
 
+  // A name token (an identifier or a `quoted` name; `string_too`: also a "string"); nullptr, with
+  // the error, for anything else or an empty name.
+  const Token* ExpectName(bool string_too = false) {
+    const Token& t = Next();
+    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted &&
+        !(string_too && t.kind == TokenKind::kString)) {
+      Unexpected(t);
+      return nullptr;
+    }
+    if (t.text.empty()) {
+      Fail("A name cannot be empty", t.begin, t.end);
+      return nullptr;
+    }
+    return &t;
+  }
+
   // `expr [as name]`; the default name is the field name or the expression's text.
   std::optional<NamedExpr> ParseNamed(bool optional_as) {
     auto expr = ParseExpr();
@@ -577,17 +580,9 @@ class ParserBase {
     if (AcceptWord("as") ||
         (optional_as && (Peek().kind == TokenKind::kIdent || Peek().kind == TokenKind::kQuoted) &&
          !IsReserved(Peek()))) {
-      const Token& alias = Next();
-      if (alias.kind != TokenKind::kIdent && alias.kind != TokenKind::kQuoted &&
-          alias.kind != TokenKind::kString) {
-        Unexpected(alias);
-        return std::nullopt;
-      }
-      if (alias.text.empty()) {
-        Fail("A name cannot be empty", alias.begin, alias.end);
-        return std::nullopt;
-      }
-      named.name = alias.text;
+      const Token* alias = ExpectName(true);
+      if (alias == nullptr) return std::nullopt;
+      named.name = alias->text;
     }
     named.expr = std::move(*expr);
     return named;
@@ -847,12 +842,9 @@ class CwliParser final : public ParserBase {
       }
       if (!AcceptWord("as")) return Unexpected(Peek());
       do {
-        const Token& alias = Next();
-        if (alias.kind != TokenKind::kIdent && alias.kind != TokenKind::kQuoted) {
-          return Unexpected(alias);
-        }
-        if (alias.text.empty()) return Fail("A name cannot be empty", alias.begin, alias.end);
-        command.captures.push_back(alias.text);
+        const Token* alias = ExpectName();
+        if (alias == nullptr) return false;
+        command.captures.push_back(alias->text);
       } while (AcceptSymbol(","));
       if (static_cast<int>(command.captures.size()) != stars) {
         return Fail("The parse pattern has " + std::to_string(stars) + " \"*\" but " +
@@ -897,6 +889,17 @@ bool SqlReservedWord(const Token& t) {
   return false;
 }
 
+// A reference to an output column of the stats stage: the whole name, not split at dots.
+Expr ColumnRef(const std::string& name, std::size_t begin, std::size_t end) {
+  Expr field;
+  field.op = Op::kField;
+  field.name = name;
+  field.path = {name};
+  field.begin = begin;
+  field.end = end;
+  return field;
+}
+
 // Aggregates in a post-aggregation expression (HAVING, ORDER BY) become references to the stats
 // output column of the same text; unknown ones are added as hidden aggregations.
 void ReplaceAggregates(Expr& e, std::string_view text, std::vector<NamedExpr>& aggs,
@@ -915,13 +918,7 @@ void ReplaceAggregates(Expr& e, std::string_view text, std::vector<NamedExpr>& a
       aggs.push_back(NamedExpr{e, name});
       hidden.push_back(name);
     }
-    Expr field;
-    field.op = Op::kField;
-    field.name = name;
-    field.path = {name};
-    field.begin = e.begin;
-    field.end = e.end;
-    e = std::move(field);
+    e = ColumnRef(name, e.begin, e.end);
     return;
   }
   for (Expr& arg : e.args) ReplaceAggregates(arg, text, aggs, hidden);
@@ -942,13 +939,7 @@ bool SameText(std::string_view text, const Expr& a, const Expr& b) {
 void ReplaceGroupRefs(Expr& e, std::string_view text, const std::vector<NamedExpr>& by) {
   for (const NamedExpr& group : by) {
     if (SameText(text, e, group.expr)) {
-      Expr field;
-      field.op = Op::kField;
-      field.name = group.name;
-      field.path = {group.name};
-      field.begin = e.begin;
-      field.end = e.end;
-      e = std::move(field);
+      e = ColumnRef(group.name, e.begin, e.end);
       return;
     }
   }
@@ -1266,21 +1257,19 @@ class PplParser final : public ParserBase {
       AcceptSymbol("+");
       command.kind = CommandKind::kDisplay;
       do {
-        const Token& t = Next();
-        if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted) return Unexpected(t);
-        if (t.text.empty()) return Fail("A name cannot be empty", t.begin, t.end);
-        command.items.push_back(NamedExpr{FieldExpr(t.text, t.begin, t.end), t.text});
+        const Token* t = ExpectName();
+        if (t == nullptr) return false;
+        command.items.push_back(NamedExpr{FieldExpr(t->text, t->begin, t->end), t->text});
       } while (AcceptSymbol(","));
     } else if (name == "eval") {
       command.kind = CommandKind::kFields;
       do {
-        const Token& t = Next();
-        if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted) return Unexpected(t);
-        if (t.text.empty()) return Fail("A name cannot be empty", t.begin, t.end);
+        const Token* t = ExpectName();
+        if (t == nullptr) return false;
         if (!ExpectSymbol("=")) return false;
         auto expr = ParseExpr();
         if (!expr) return false;
-        command.items.push_back(NamedExpr{std::move(*expr), t.text});
+        command.items.push_back(NamedExpr{std::move(*expr), t->text});
       } while (AcceptSymbol(","));
       // eval adds fields without narrowing the output.
       command.implicit = true;
