@@ -14,6 +14,19 @@
 namespace tw::services::logs::insights {
 namespace {
 
+// Whether `t` is one of `words`: in any case (SQL, PPL) or exactly as written (CWLI).
+template <std::size_t N>
+bool IsOneOf(const Token& t, const std::string_view (&words)[N], bool any_case) {
+  for (std::string_view w : words) {
+    if (any_case ? IsKeyword(t, w) : (t.kind == TokenKind::kIdent && t.text == w)) return true;
+  }
+  return false;
+}
+
+// The words CWLI and PPL reserve inside expressions (SQL reserves more).
+constexpr std::string_view kExpressionWords[] = {"and",  "or", "not", "as",  "by",
+                                                 "like", "in", "asc", "desc"};
+
 // Errors are state: the first one wins, and every parse step returns false / nullopt after it.
 class ParserBase {
  public:
@@ -689,14 +702,7 @@ class CwliParser final : public ParserBase {
   }
 
  private:
-  bool IsReserved(const Token& t) const override {
-    static constexpr std::string_view kWords[] = {"and",  "or", "not", "as",  "by",
-                                                  "like", "in", "asc", "desc"};
-    for (auto w : kWords) {
-      if (t.kind == TokenKind::kIdent && t.text == w) return true;
-    }
-    return false;
-  }
+  bool IsReserved(const Token& t) const override { return IsOneOf(t, kExpressionWords, false); }
 
   bool ParseCommand(Query& query) {
     const Token& word = Peek();
@@ -883,10 +889,7 @@ bool SqlReservedWord(const Token& t) {
       "and",    "or",      "not",      "as",    "asc",   "desc",   "like",  "in",
       "is",     "join",    "inner",    "left",  "right", "outer",  "on",    "union",
       "offset", "between", "distinct", "full",  "cross"};
-  for (auto w : kWords) {
-    if (IsKeyword(t, w)) return true;
-  }
-  return false;
+  return IsOneOf(t, kWords, true);
 }
 
 // A reference to an output column of the stats stage: the whole name, not split at dots.
@@ -1207,14 +1210,7 @@ class PplParser final : public ParserBase {
   }
 
  private:
-  bool IsReserved(const Token& t) const override {
-    static constexpr std::string_view kWords[] = {"and", "or",   "not", "as",  "by",
-                                                  "in",  "like", "asc", "desc"};
-    for (auto w : kWords) {
-      if (IsKeyword(t, w)) return true;
-    }
-    return false;
-  }
+  bool IsReserved(const Token& t) const override { return IsOneOf(t, kExpressionWords, true); }
 
   bool ParseSource(Query& query) {
     AcceptWord("search");
