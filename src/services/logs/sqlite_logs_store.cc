@@ -216,6 +216,67 @@ std::optional<std::int64_t> OptionalColumn(const Statement& row, int column) {
   return row.ColumnOptionalInt64(column);
 }
 
+// The two kinds of filter a log group holds. Every change to either bumps the group's
+// filters_version, which the compiled-filter caches key on.
+struct FilterTable {
+  // ?1 group id, ?2 name → (how many filters the group has, whether `name` is one of them).
+  std::string_view count_sql;
+  std::string_view delete_sql;  // ?1 group id, ?2 name
+};
+
+constexpr FilterTable kMetricFilterTable{
+    "SELECT (SELECT COUNT(*) FROM logs_metric_filters WHERE group_id = ?1), "
+    "EXISTS (SELECT 1 FROM logs_metric_filters WHERE group_id = ?1 AND name = ?2)",
+    "DELETE FROM logs_metric_filters WHERE group_id = ?1 AND name = ?2"};
+
+constexpr FilterTable kSubscriptionFilterTable{
+    "SELECT (SELECT COUNT(*) FROM logs_subscription_filters WHERE group_id = ?1), "
+    "EXISTS (SELECT 1 FROM logs_subscription_filters WHERE group_id = ?1 AND name = ?2)",
+    "DELETE FROM logs_subscription_filters WHERE group_id = ?1 AND name = ?2"};
+
+// Whether storing filter `name` would take the group past `max_filters` (replacing one never
+// does).
+Result<bool> FilterLimitReached(Connection& c, const FilterTable& table, std::int64_t group_id,
+                                const std::string& name, int max_filters) {
+  auto existing = PrepareBound(c, table.count_sql, group_id, name);
+  if (!existing) return std::move(existing).error();
+  Result<StepResult> step = existing->Step();
+  if (!step) return std::move(step).error();
+  const bool replaces = existing->ColumnInt64(1) != 0;
+  return !replaces && existing->ColumnInt64(0) >= max_filters;
+}
+
+Status BumpFiltersVersion(Connection& c, std::int64_t group_id) {
+  return Run(c, "UPDATE logs_groups SET filters_version = filters_version + 1 WHERE id = ?",
+             group_id);
+}
+
+// Deletes the group's filter `name` of the given kind.
+Result<Outcome> DeleteGroupFilter(Connection& c, const FilterTable& table, const GroupKey& key,
+                                  const std::string& name) {
+  auto group = FindGroupRow(c, key);
+  if (!group) return std::move(group).error();
+  if (!group->has_value()) return Outcome::kNoGroup;
+  if (Status st = Run(c, table.delete_sql, (*group)->id, name); !st) {
+    return std::move(st).error();
+  }
+  if (c.Changes() == 0) return Outcome::kNotFound;
+  if (Status st = BumpFiltersVersion(c, (*group)->id); !st) return std::move(st).error();
+  return Outcome::kDone;
+}
+
+// An event row whose first columns are id, timestamp, ingestion_time, message and, when
+// `with_stream`, the stream's name.
+StoredEvent ReadEvent(const Statement& row, bool with_stream) {
+  StoredEvent e;
+  e.id = row.ColumnInt64(0);
+  e.timestamp = row.ColumnInt64(1);
+  e.ingestion_time = row.ColumnInt64(2);
+  e.message = row.ColumnString(3);
+  if (with_stream) e.stream_name = row.ColumnString(4);
+  return e;
+}
+
 }  // namespace
 
 // ---- log groups ----
@@ -631,15 +692,8 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ReadStream
                              position.timestamp, position.id, limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<StoredEvent> events;
-    if (Status st = ForEachRow(*stmt,
-                               [&](const Statement& row) {
-                                 StoredEvent e;
-                                 e.id = row.ColumnInt64(0);
-                                 e.timestamp = row.ColumnInt64(1);
-                                 e.ingestion_time = row.ColumnInt64(2);
-                                 e.message = row.ColumnString(3);
-                                 events.push_back(std::move(e));
-                               });
+    if (Status st = ForEachRow(
+            *stmt, [&](const Statement& row) { events.push_back(ReadEvent(row, false)); });
         !st) {
       return std::move(st).error();
     }
@@ -677,16 +731,8 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ScanGroupE
                              stream_prefix, names, limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<StoredEvent> events;
-    if (Status st = ForEachRow(*stmt,
-                               [&](const Statement& row) {
-                                 StoredEvent e;
-                                 e.id = row.ColumnInt64(0);
-                                 e.timestamp = row.ColumnInt64(1);
-                                 e.ingestion_time = row.ColumnInt64(2);
-                                 e.message = row.ColumnString(3);
-                                 e.stream_name = row.ColumnString(4);
-                                 events.push_back(std::move(e));
-                               });
+    if (Status st = ForEachRow(
+            *stmt, [&](const Statement& row) { events.push_back(ReadEvent(row, true)); });
         !st) {
       return std::move(st).error();
     }
@@ -714,11 +760,7 @@ Result<std::optional<LocatedEvent>> SqliteLogsStore::FindEvent(const std::string
     if (!step) return std::move(step).error();
     if (*step == StepResult::kDone) return Out();
     LocatedEvent found;
-    found.event.id = stmt->ColumnInt64(0);
-    found.event.timestamp = stmt->ColumnInt64(1);
-    found.event.ingestion_time = stmt->ColumnInt64(2);
-    found.event.message = stmt->ColumnString(3);
-    found.event.stream_name = stmt->ColumnString(4);
+    found.event = ReadEvent(*stmt, true);
     found.group_name = stmt->ColumnString(5);
     found.group_id = stmt->ColumnInt64(6);
     if (!stmt->ColumnIsNull(7) &&
@@ -851,16 +893,9 @@ Result<Outcome> SqliteLogsStore::PutMetricFilter(const GroupKey& key,
     if (!group) return std::move(group).error();
     if (!group->has_value()) return Outcome::kNoGroup;
     const std::int64_t id = (*group)->id;
-    auto existing =
-        PrepareBound(c,
-                     "SELECT (SELECT COUNT(*) FROM logs_metric_filters WHERE group_id = ?1), "
-                     "EXISTS (SELECT 1 FROM logs_metric_filters WHERE group_id = ?1 AND name = ?2)",
-                     id, filter.name);
-    if (!existing) return std::move(existing).error();
-    Result<StepResult> step = existing->Step();
-    if (!step) return std::move(step).error();
-    const bool replaces = existing->ColumnInt64(1) != 0;
-    if (!replaces && existing->ColumnInt64(0) >= max_filters) return Outcome::kLimitExceeded;
+    auto full = FilterLimitReached(c, kMetricFilterTable, id, filter.name, max_filters);
+    if (!full) return std::move(full).error();
+    if (*full) return Outcome::kLimitExceeded;
     const MetricTransformationRecord& t = filter.transformation;
     if (Status st =
             Run(c,
@@ -881,36 +916,14 @@ Result<Outcome> SqliteLogsStore::PutMetricFilter(const GroupKey& key,
         !st) {
       return std::move(st).error();
     }
-    if (Status st = Run(c,
-                        "UPDATE logs_groups SET filters_version = filters_version + 1 "
-                        "WHERE id = ?",
-                        id);
-        !st) {
-      return std::move(st).error();
-    }
+    if (Status st = BumpFiltersVersion(c, id); !st) return std::move(st).error();
     return Outcome::kDone;
   });
 }
 
 Result<Outcome> SqliteLogsStore::DeleteMetricFilter(const GroupKey& key, const std::string& name) {
   return db_.Write([&](Connection& c) -> Result<Outcome> {
-    auto group = FindGroupRow(c, key);
-    if (!group) return std::move(group).error();
-    if (!group->has_value()) return Outcome::kNoGroup;
-    if (Status st = Run(c, "DELETE FROM logs_metric_filters WHERE group_id = ? AND name = ?",
-                        (*group)->id, name);
-        !st) {
-      return std::move(st).error();
-    }
-    if (c.Changes() == 0) return Outcome::kNotFound;
-    if (Status st = Run(c,
-                        "UPDATE logs_groups SET filters_version = filters_version + 1 "
-                        "WHERE id = ?",
-                        (*group)->id);
-        !st) {
-      return std::move(st).error();
-    }
-    return Outcome::kDone;
+    return DeleteGroupFilter(c, kMetricFilterTable, key, name);
   });
 }
 
@@ -964,16 +977,9 @@ Result<Outcome> SqliteLogsStore::PutSubscriptionFilter(const GroupKey& key,
     if (!group) return std::move(group).error();
     if (!group->has_value()) return Outcome::kNoGroup;
     const std::int64_t id = (*group)->id;
-    auto existing = PrepareBound(
-        c,
-        "SELECT (SELECT COUNT(*) FROM logs_subscription_filters WHERE group_id = ?1), "
-        "EXISTS (SELECT 1 FROM logs_subscription_filters WHERE group_id = ?1 AND name = ?2)",
-        id, filter.name);
-    if (!existing) return std::move(existing).error();
-    Result<StepResult> step = existing->Step();
-    if (!step) return std::move(step).error();
-    const bool replaces = existing->ColumnInt64(1) != 0;
-    if (!replaces && existing->ColumnInt64(0) >= max_filters) return Outcome::kLimitExceeded;
+    auto full = FilterLimitReached(c, kSubscriptionFilterTable, id, filter.name, max_filters);
+    if (!full) return std::move(full).error();
+    if (*full) return Outcome::kLimitExceeded;
     if (Status st = Run(c,
                         "INSERT INTO logs_subscription_filters (group_id, name, pattern, "
                         "destination_arn, role_arn, distribution, created_at) "
@@ -986,13 +992,7 @@ Result<Outcome> SqliteLogsStore::PutSubscriptionFilter(const GroupKey& key,
         !st) {
       return std::move(st).error();
     }
-    if (Status st = Run(c,
-                        "UPDATE logs_groups SET filters_version = filters_version + 1 "
-                        "WHERE id = ?",
-                        id);
-        !st) {
-      return std::move(st).error();
-    }
+    if (Status st = BumpFiltersVersion(c, id); !st) return std::move(st).error();
     return Outcome::kDone;
   });
 }
@@ -1000,23 +1000,7 @@ Result<Outcome> SqliteLogsStore::PutSubscriptionFilter(const GroupKey& key,
 Result<Outcome> SqliteLogsStore::DeleteSubscriptionFilter(const GroupKey& key,
                                                           const std::string& name) {
   return db_.Write([&](Connection& c) -> Result<Outcome> {
-    auto group = FindGroupRow(c, key);
-    if (!group) return std::move(group).error();
-    if (!group->has_value()) return Outcome::kNoGroup;
-    if (Status st = Run(c, "DELETE FROM logs_subscription_filters WHERE group_id = ? AND name = ?",
-                        (*group)->id, name);
-        !st) {
-      return std::move(st).error();
-    }
-    if (c.Changes() == 0) return Outcome::kNotFound;
-    if (Status st = Run(c,
-                        "UPDATE logs_groups SET filters_version = filters_version + 1 "
-                        "WHERE id = ?",
-                        (*group)->id);
-        !st) {
-      return std::move(st).error();
-    }
-    return Outcome::kDone;
+    return DeleteGroupFilter(c, kSubscriptionFilterTable, key, name);
   });
 }
 

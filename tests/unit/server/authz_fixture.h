@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real ServiceSet over a temporary store, the PolicyAuthorizer it makes, and the real
 // Dispatcher, with a fixed clock and two keys: the account root's and bob's (an IAM user created
-// in SetUp with no policies). Sends signed requests. Not thread-safe.
+// in SetUp with no policies). Sends signed requests, and builds IAM query requests and S3 calls.
+// Not thread-safe.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "auth/sigv4/signer.h"
 #include "server/app.h"
@@ -98,12 +103,7 @@ class AuthzTest : public ::testing::Test {
                                                     .random = random_,
                                                     .account_id = kAccount,
                                                     .trail_sink = &trail_});
-    http::HttpRequest create;
-    create.method = "POST";
-    create.path = "/";
-    create.headers.Add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-    create.body = "Action=CreateUser&Version=2010-05-08&UserName=bob";
-    ASSERT_EQ(Send(create, "iam", "AKIAROOTEXAMPLE00000").status, 200);
+    ASSERT_EQ(Send(Query("Action=CreateUser&UserName=bob"), "iam", kRoot).status, 200);
   }
 
   http::HttpResponse Send(http::HttpRequest request, const std::string& signing_name,
@@ -121,6 +121,48 @@ class AuthzTest : public ::testing::Test {
     return dispatcher_->Handle(request);
   }
 
+  // A query-protocol request (IAM, STS) with `body` after the API version.
+  static http::HttpRequest Query(std::string body) {
+    http::HttpRequest r;
+    r.method = "POST";
+    r.path = "/";
+    r.body = "Version=2010-05-08&" + std::move(body);
+    r.headers.Add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+    return r;
+  }
+
+  // Percent-encodes everything but letters and digits.
+  static std::string Encode(std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c)) {
+        out.push_back(static_cast<char>(c));
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof(hex), "%%%02X", c);
+        out += hex;
+      }
+    }
+    return out;
+  }
+
+  // An IAM call as root that must succeed.
+  void Root(std::string body) {
+    auto r = Send(Query(std::move(body)), "iam", kRoot);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
+  // An S3 call signed with `key`, by default s3_key_.
+  http::HttpResponse S3(std::string method, std::string path, std::string query = "",
+                        std::string body = "", std::optional<std::string> key = std::nullopt) {
+    http::HttpRequest r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.raw_query = std::move(query);
+    r.body = std::move(body);
+    return Send(r, "s3", key.value_or(s3_key_));
+  }
+
   store::testutil::TempDir dir_;
   std::unique_ptr<store::Database> database_;
   tw::testing::FakeClock clock_{kNow};
@@ -130,6 +172,7 @@ class AuthzTest : public ::testing::Test {
   std::unique_ptr<ServiceSet> services_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::string s3_key_ = kBob;  // whose key S3() signs with unless told
 };
 
 #pragma GCC diagnostic pop

@@ -11,43 +11,8 @@ namespace {
 
 class PolicyAuthorizerTest : public testing::AuthzTest {
  protected:
-  static http::HttpRequest Query(std::string body) {
-    http::HttpRequest r;
-    r.method = "POST";
-    r.path = "/";
-    r.body = "Version=2010-05-08&" + std::move(body);
-    r.headers.Add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-    return r;
-  }
-  static std::string Encode(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-      if (std::isalnum(c)) {
-        out.push_back(static_cast<char>(c));
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof(hex), "%%%02X", c);
-        out += hex;
-      }
-    }
-    return out;
-  }
-  // An IAM call as root that must succeed.
-  void Root(std::string body) {
-    auto r = Send(Query(std::move(body)), "iam", testing::kRoot);
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
   void PutBobPolicy(std::string_view document) {
     Root("Action=PutUserPolicy&UserName=bob&PolicyName=p&PolicyDocument=" + Encode(document));
-  }
-  http::HttpResponse S3(std::string method, std::string path, std::string query = "",
-                        std::string body = "", const std::string& key = testing::kBob) {
-    http::HttpRequest r;
-    r.method = std::move(method);
-    r.path = std::move(path);
-    r.raw_query = std::move(query);
-    r.body = std::move(body);
-    return Send(r, "s3", key);
   }
 };
 

@@ -21,46 +21,12 @@ class SessionPolicyTest : public testing::AuthzTest {
  protected:
   void SetUp() override {
     AuthzTest::SetUp();
+    s3_key_ = kSession;
     Root("Action=CreateRole&RoleName=worker&AssumeRolePolicyDocument=" +
          Encode(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
             "Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]})"));
     Root("Action=AttachRolePolicy&RoleName=worker&PolicyArn=" +
          Encode("arn:aws:iam::aws:policy/AdministratorAccess"));
-  }
-
-  static http::HttpRequest Query(std::string body) {
-    http::HttpRequest r;
-    r.method = "POST";
-    r.path = "/";
-    r.body = "Version=2010-05-08&" + std::move(body);
-    r.headers.Add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-    return r;
-  }
-  static std::string Encode(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-      if (std::isalnum(c)) {
-        out.push_back(static_cast<char>(c));
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof(hex), "%%%02X", c);
-        out += hex;
-      }
-    }
-    return out;
-  }
-  void Root(std::string body) {
-    auto r = Send(Query(std::move(body)), "iam", testing::kRoot);
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  http::HttpResponse S3(std::string method, std::string path, std::string query = "",
-                        std::string body = "", const std::string& key = kSession) {
-    http::HttpRequest r;
-    r.method = std::move(method);
-    r.path = std::move(path);
-    r.raw_query = std::move(query);
-    r.body = std::move(body);
-    return Send(r, "s3", key);
   }
 
   // A session of role "worker", as credential_store.cc builds it from sts_sessions.

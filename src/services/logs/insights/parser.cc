@@ -14,6 +14,19 @@
 namespace tw::services::logs::insights {
 namespace {
 
+// Whether `t` is one of `words`: in any case (SQL, PPL) or exactly as written (CWLI).
+template <std::size_t N>
+bool IsOneOf(const Token& t, const std::string_view (&words)[N], bool any_case) {
+  for (std::string_view w : words) {
+    if (any_case ? IsKeyword(t, w) : (t.kind == TokenKind::kIdent && t.text == w)) return true;
+  }
+  return false;
+}
+
+// The words CWLI and PPL reserve inside expressions (SQL reserves more).
+constexpr std::string_view kExpressionWords[] = {"and",  "or", "not", "as",  "by",
+                                                 "like", "in", "asc", "desc"};
+
 // Errors are state: the first one wins, and every parse step returns false / nullopt after it.
 class ParserBase {
  public:
@@ -135,28 +148,49 @@ class ParserBase {
     return e;
   }
 
-  std::optional<Expr> ParseOr() {
-    Nest nest(*this);
-    if (!nest.ok()) return std::nullopt;
-    auto left = ParseAnd();
-    while (left && (IsWord("or") || IsSymbol("||"))) {
+  // A binary operator of one precedence level, written as a symbol or (for `and`, `or`) a word.
+  struct BinaryOperator {
+    std::string_view symbol;
+    std::string_view word;  // empty: the symbol only
+    Op op;
+  };
+  static constexpr BinaryOperator kOrOperators[] = {{"||", "or", Op::kOr}};
+  static constexpr BinaryOperator kAndOperators[] = {{"&&", "and", Op::kAnd}};
+  static constexpr BinaryOperator kAdditiveOperators[] = {{"+", "", Op::kAdd}, {"-", "", Op::kSub}};
+  static constexpr BinaryOperator kMultiplicativeOperators[] = {
+      {"*", "", Op::kMul}, {"/", "", Op::kDiv}, {"%", "", Op::kMod}};
+
+  // One left-associative precedence level: operands parsed by `operand`, joined while the next
+  // token is one of `operators`.
+  template <std::size_t N>
+  std::optional<Expr> ParseLeftAssociative(const BinaryOperator (&operators)[N],
+                                           std::optional<Expr> (ParserBase::*operand)()) {
+    auto left = (this->*operand)();
+    while (left) {
+      const BinaryOperator* found = nullptr;
+      for (const BinaryOperator& candidate : operators) {
+        if (IsSymbol(candidate.symbol) || (!candidate.word.empty() && IsWord(candidate.word))) {
+          found = &candidate;
+          break;
+        }
+      }
+      if (found == nullptr) break;
       Next();
-      auto right = ParseAnd();
+      auto right = (this->*operand)();
       if (!right) return std::nullopt;
-      left = Binary(Op::kOr, std::move(*left), std::move(*right));
+      left = Binary(found->op, std::move(*left), std::move(*right));
     }
     return left;
   }
 
+  std::optional<Expr> ParseOr() {
+    Nest nest(*this);
+    if (!nest.ok()) return std::nullopt;
+    return ParseLeftAssociative(kOrOperators, &ParserBase::ParseAnd);
+  }
+
   std::optional<Expr> ParseAnd() {
-    auto left = ParseNot();
-    while (left && (IsWord("and") || IsSymbol("&&"))) {
-      Next();
-      auto right = ParseNot();
-      if (!right) return std::nullopt;
-      left = Binary(Op::kAnd, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseLeftAssociative(kAndOperators, &ParserBase::ParseNot);
   }
 
   std::optional<Expr> ParseNot() {
@@ -339,26 +373,11 @@ class ParserBase {
   }
 
   std::optional<Expr> ParseAdditive() {
-    auto left = ParseMultiplicative();
-    while (left && (IsSymbol("+") || IsSymbol("-"))) {
-      const Op op = Next().text == "+" ? Op::kAdd : Op::kSub;
-      auto right = ParseMultiplicative();
-      if (!right) return std::nullopt;
-      left = Binary(op, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseLeftAssociative(kAdditiveOperators, &ParserBase::ParseMultiplicative);
   }
 
   std::optional<Expr> ParseMultiplicative() {
-    auto left = ParsePower();
-    while (left && (IsSymbol("*") || IsSymbol("/") || IsSymbol("%"))) {
-      const std::string& s = Next().text;
-      const Op op = s == "*" ? Op::kMul : s == "/" ? Op::kDiv : Op::kMod;
-      auto right = ParsePower();
-      if (!right) return std::nullopt;
-      left = Binary(op, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseLeftAssociative(kMultiplicativeOperators, &ParserBase::ParsePower);
   }
 
   std::optional<Expr> ParsePower() {
@@ -413,37 +432,31 @@ class ParserBase {
     return e;
   }
 
+  static Expr Literal(Cell value, const Token& t) {
+    Expr e;
+    e.literal = std::move(value);
+    e.begin = t.begin;
+    e.end = t.end;
+    return e;
+  }
+
   std::optional<Expr> ParsePrimary() {
     const Token& t = Peek();
     switch (t.kind) {
-      case TokenKind::kNumber: {
+      case TokenKind::kNumber:
         Next();
-        Expr e;
-        e.literal = Cell::Number(ParseNumber(t.text).value_or(0));
-        e.begin = t.begin;
-        e.end = t.end;
-        return e;
-      }
+        return Literal(Cell::Number(ParseNumber(t.text).value_or(0)), t);
       case TokenKind::kDuration: {
         Next();
         if (!ParsePeriod(t.text)) {
           Fail("Invalid time period \"" + t.text + "\"", t.begin, t.end);
           return std::nullopt;
         }
-        Expr e;
-        e.literal = Cell::String(t.text);
-        e.begin = t.begin;
-        e.end = t.end;
-        return e;
+        return Literal(Cell::String(t.text), t);
       }
-      case TokenKind::kString: {
+      case TokenKind::kString:
         Next();
-        Expr e;
-        e.literal = Cell::String(t.text);
-        e.begin = t.begin;
-        e.end = t.end;
-        return e;
-      }
+        return Literal(Cell::String(t.text), t);
       case TokenKind::kRegex: {
         Unexpected(t);
         return std::nullopt;
@@ -460,18 +473,11 @@ class ParserBase {
         if (language_ != Language::kCwli) {
           if (IsKeyword(t, "null")) {
             Next();
-            Expr e;
-            e.begin = t.begin;
-            e.end = t.end;
-            return e;
+            return Literal(Cell::Null(), t);
           }
           if (IsKeyword(t, "true") || IsKeyword(t, "false")) {
             Next();
-            Expr e;
-            e.literal = Cell::Bool(IsKeyword(t, "true"));
-            e.begin = t.begin;
-            e.end = t.end;
-            return e;
+            return Literal(Cell::Bool(IsKeyword(t, "true")), t);
           }
         }
         if (IsReserved(t)) {
@@ -562,6 +568,22 @@ class ParserBase {
     return Measured(std::move(e));
   }
 
+  // A name token (an identifier or a `quoted` name; `string_too`: also a "string"); nullptr, with
+  // the error, for anything else or an empty name.
+  const Token* ExpectName(bool string_too = false) {
+    const Token& t = Next();
+    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted &&
+        !(string_too && t.kind == TokenKind::kString)) {
+      Unexpected(t);
+      return nullptr;
+    }
+    if (t.text.empty()) {
+      Fail("A name cannot be empty", t.begin, t.end);
+      return nullptr;
+    }
+    return &t;
+  }
+
   // `expr [as name]`; the default name is the field name or the expression's text.
   std::optional<NamedExpr> ParseNamed(bool optional_as) {
     auto expr = ParseExpr();
@@ -571,17 +593,9 @@ class ParserBase {
     if (AcceptWord("as") ||
         (optional_as && (Peek().kind == TokenKind::kIdent || Peek().kind == TokenKind::kQuoted) &&
          !IsReserved(Peek()))) {
-      const Token& alias = Next();
-      if (alias.kind != TokenKind::kIdent && alias.kind != TokenKind::kQuoted &&
-          alias.kind != TokenKind::kString) {
-        Unexpected(alias);
-        return std::nullopt;
-      }
-      if (alias.text.empty()) {
-        Fail("A name cannot be empty", alias.begin, alias.end);
-        return std::nullopt;
-      }
-      named.name = alias.text;
+      const Token* alias = ExpectName(true);
+      if (alias == nullptr) return std::nullopt;
+      named.name = alias->text;
     }
     named.expr = std::move(*expr);
     return named;
@@ -610,6 +624,42 @@ class ParserBase {
       return std::nullopt;
     }
     return static_cast<std::int64_t>(*value);
+  }
+
+  // `aggregations [by groups]` of CWLI's and PPL's stats; `needs_aggregates` starts the
+  // language's message for an item that is not an aggregation.
+  bool ParseStats(Command& command, std::string_view needs_aggregates) {
+    command.kind = CommandKind::kStats;
+    const bool saved = allow_aggregates_;
+    allow_aggregates_ = true;
+    const bool ok = ParseNamedList(command.items, false);
+    allow_aggregates_ = saved;
+    if (!ok) return false;
+    for (const NamedExpr& item : command.items) {
+      if (item.expr.op != Op::kAggregate) {
+        return Fail(
+            std::string(needs_aggregates) + "\"" + Source(item.expr.begin, item.expr.end) + "\"",
+            item.expr.begin, item.expr.end);
+      }
+    }
+    if (AcceptWord("by")) return ParseNamedList(command.by, false);
+    return true;
+  }
+
+  // `expr [asc|desc], ...` of CWLI's sort and SQL's ORDER BY.
+  bool ParseSortKeys(std::vector<SortKey>& keys) {
+    do {
+      auto expr = ParseExpr();
+      if (!expr) return false;
+      SortKey key{std::move(*expr), false};
+      if (AcceptWord("desc")) {
+        key.descending = true;
+      } else {
+        AcceptWord("asc");
+      }
+      keys.push_back(std::move(key));
+    } while (AcceptSymbol(","));
+    return true;
   }
 
   std::string_view text_;
@@ -652,14 +702,7 @@ class CwliParser final : public ParserBase {
   }
 
  private:
-  bool IsReserved(const Token& t) const override {
-    static constexpr std::string_view kWords[] = {"and",  "or", "not", "as",  "by",
-                                                  "like", "in", "asc", "desc"};
-    for (auto w : kWords) {
-      if (t.kind == TokenKind::kIdent && t.text == w) return true;
-    }
-    return false;
-  }
+  bool IsReserved(const Token& t) const override { return IsOneOf(t, kExpressionWords, false); }
 
   bool ParseCommand(Query& query) {
     const Token& word = Peek();
@@ -676,31 +719,12 @@ class CwliParser final : public ParserBase {
       if (!expr) return false;
       command.expr = std::move(*expr);
     } else if (name == "stats") {
-      command.kind = CommandKind::kStats;
-      if (!ParseNamedList(command.items, false)) return false;
-      for (const NamedExpr& item : command.items) {
-        if (item.expr.op != Op::kAggregate) {
-          return Fail("stats needs aggregation functions (count, sum, avg, ...), not \"" +
-                          Source(item.expr.begin, item.expr.end) + "\"",
-                      item.expr.begin, item.expr.end);
-        }
-      }
-      if (AcceptWord("by")) {
-        if (!ParseNamedList(command.by, false)) return false;
+      if (!ParseStats(command, "stats needs aggregation functions (count, sum, avg, ...), not ")) {
+        return false;
       }
     } else if (name == "sort") {
       command.kind = CommandKind::kSort;
-      do {
-        auto expr = ParseExpr();
-        if (!expr) return false;
-        SortKey key{std::move(*expr), false};
-        if (AcceptWord("desc")) {
-          key.descending = true;
-        } else {
-          AcceptWord("asc");
-        }
-        command.keys.push_back(std::move(key));
-      } while (AcceptSymbol(","));
+      if (!ParseSortKeys(command.keys)) return false;
     } else if (name == "limit") {
       command.kind = CommandKind::kLimit;
       if (IsWord("any")) Next();
@@ -824,12 +848,9 @@ class CwliParser final : public ParserBase {
       }
       if (!AcceptWord("as")) return Unexpected(Peek());
       do {
-        const Token& alias = Next();
-        if (alias.kind != TokenKind::kIdent && alias.kind != TokenKind::kQuoted) {
-          return Unexpected(alias);
-        }
-        if (alias.text.empty()) return Fail("A name cannot be empty", alias.begin, alias.end);
-        command.captures.push_back(alias.text);
+        const Token* alias = ExpectName();
+        if (alias == nullptr) return false;
+        command.captures.push_back(alias->text);
       } while (AcceptSymbol(","));
       if (static_cast<int>(command.captures.size()) != stars) {
         return Fail("The parse pattern has " + std::to_string(stars) + " \"*\" but " +
@@ -868,10 +889,18 @@ bool SqlReservedWord(const Token& t) {
       "and",    "or",      "not",      "as",    "asc",   "desc",   "like",  "in",
       "is",     "join",    "inner",    "left",  "right", "outer",  "on",    "union",
       "offset", "between", "distinct", "full",  "cross"};
-  for (auto w : kWords) {
-    if (IsKeyword(t, w)) return true;
-  }
-  return false;
+  return IsOneOf(t, kWords, true);
+}
+
+// A reference to an output column of the stats stage: the whole name, not split at dots.
+Expr ColumnRef(const std::string& name, std::size_t begin, std::size_t end) {
+  Expr field;
+  field.op = Op::kField;
+  field.name = name;
+  field.path = {name};
+  field.begin = begin;
+  field.end = end;
+  return field;
 }
 
 // Aggregates in a post-aggregation expression (HAVING, ORDER BY) become references to the stats
@@ -892,13 +921,7 @@ void ReplaceAggregates(Expr& e, std::string_view text, std::vector<NamedExpr>& a
       aggs.push_back(NamedExpr{e, name});
       hidden.push_back(name);
     }
-    Expr field;
-    field.op = Op::kField;
-    field.name = name;
-    field.path = {name};
-    field.begin = e.begin;
-    field.end = e.end;
-    e = std::move(field);
+    e = ColumnRef(name, e.begin, e.end);
     return;
   }
   for (Expr& arg : e.args) ReplaceAggregates(arg, text, aggs, hidden);
@@ -919,17 +942,28 @@ bool SameText(std::string_view text, const Expr& a, const Expr& b) {
 void ReplaceGroupRefs(Expr& e, std::string_view text, const std::vector<NamedExpr>& by) {
   for (const NamedExpr& group : by) {
     if (SameText(text, e, group.expr)) {
-      Expr field;
-      field.op = Op::kField;
-      field.name = group.name;
-      field.path = {group.name};
-      field.begin = e.begin;
-      field.end = e.end;
-      e = std::move(field);
+      e = ColumnRef(group.name, e.begin, e.end);
       return;
     }
   }
   for (Expr& arg : e.args) ReplaceGroupRefs(arg, text, by);
+}
+
+// ORDER BY and LIMIT as plan stages (none when the clause is absent).
+void AppendSortAndLimit(Query& query, std::vector<SortKey> order,
+                        std::optional<std::int64_t> limit) {
+  if (!order.empty()) {
+    Command sort;
+    sort.kind = CommandKind::kSort;
+    sort.keys = std::move(order);
+    query.commands.push_back(std::move(sort));
+  }
+  if (limit) {
+    Command l;
+    l.kind = CommandKind::kLimit;
+    l.limit = *limit;
+    query.commands.push_back(std::move(l));
+  }
 }
 
 class SqlParser final : public ParserBase {
@@ -1044,18 +1078,9 @@ class SqlParser final : public ParserBase {
       Next();
       if (!AcceptWord("by")) return Unexpected(Peek());
       allow_aggregates_ = true;
-      do {
-        auto expr = ParseExpr();
-        if (!expr) return false;
-        SortKey key{std::move(*expr), false};
-        if (AcceptWord("desc")) {
-          key.descending = true;
-        } else {
-          AcceptWord("asc");
-        }
-        order.push_back(std::move(key));
-      } while (AcceptSymbol(","));
+      const bool ok = ParseSortKeys(order);
       allow_aggregates_ = false;
+      if (!ok) return false;
     }
     std::optional<std::int64_t> limit;
     if (AcceptWord("limit")) {
@@ -1081,24 +1106,13 @@ class SqlParser final : public ParserBase {
         fields.items = items;
         query.commands.push_back(std::move(fields));
       }
-      if (!order.empty()) {
-        for (SortKey& key : order) {
-          if (ContainsAggregate(key.expr)) {
-            return Fail("ORDER BY an aggregate needs GROUP BY", key.expr.begin, key.expr.end);
-          }
-          // ORDER BY may name a SELECT alias: the Fields stage has already computed it.
+      // ORDER BY may name a SELECT alias: the Fields stage has already computed it.
+      for (const SortKey& key : order) {
+        if (ContainsAggregate(key.expr)) {
+          return Fail("ORDER BY an aggregate needs GROUP BY", key.expr.begin, key.expr.end);
         }
-        Command sort;
-        sort.kind = CommandKind::kSort;
-        sort.keys = std::move(order);
-        query.commands.push_back(std::move(sort));
       }
-      if (limit) {
-        Command l;
-        l.kind = CommandKind::kLimit;
-        l.limit = *limit;
-        query.commands.push_back(std::move(l));
-      }
+      AppendSortAndLimit(query, std::move(order), limit);
       if (!star) {
         Command display;
         display.kind = CommandKind::kDisplay;
@@ -1159,18 +1173,7 @@ class SqlParser final : public ParserBase {
       filter.expr = std::move(*having);
       query.commands.push_back(std::move(filter));
     }
-    if (!order.empty()) {
-      Command sort;
-      sort.kind = CommandKind::kSort;
-      sort.keys = std::move(order);
-      query.commands.push_back(std::move(sort));
-    }
-    if (limit) {
-      Command l;
-      l.kind = CommandKind::kLimit;
-      l.limit = *limit;
-      query.commands.push_back(std::move(l));
-    }
+    AppendSortAndLimit(query, std::move(order), limit);
     Command display;
     display.kind = CommandKind::kDisplay;
     for (const std::string& name : display_names) {
@@ -1207,14 +1210,7 @@ class PplParser final : public ParserBase {
   }
 
  private:
-  bool IsReserved(const Token& t) const override {
-    static constexpr std::string_view kWords[] = {"and", "or",   "not", "as",  "by",
-                                                  "in",  "like", "asc", "desc"};
-    for (auto w : kWords) {
-      if (IsKeyword(t, w)) return true;
-    }
-    return false;
-  }
+  bool IsReserved(const Token& t) const override { return IsOneOf(t, kExpressionWords, true); }
 
   bool ParseSource(Query& query) {
     AcceptWord("search");
@@ -1257,40 +1253,24 @@ class PplParser final : public ParserBase {
       AcceptSymbol("+");
       command.kind = CommandKind::kDisplay;
       do {
-        const Token& t = Next();
-        if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted) return Unexpected(t);
-        if (t.text.empty()) return Fail("A name cannot be empty", t.begin, t.end);
-        command.items.push_back(NamedExpr{FieldExpr(t.text, t.begin, t.end), t.text});
+        const Token* t = ExpectName();
+        if (t == nullptr) return false;
+        command.items.push_back(NamedExpr{FieldExpr(t->text, t->begin, t->end), t->text});
       } while (AcceptSymbol(","));
     } else if (name == "eval") {
       command.kind = CommandKind::kFields;
       do {
-        const Token& t = Next();
-        if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuoted) return Unexpected(t);
-        if (t.text.empty()) return Fail("A name cannot be empty", t.begin, t.end);
+        const Token* t = ExpectName();
+        if (t == nullptr) return false;
         if (!ExpectSymbol("=")) return false;
         auto expr = ParseExpr();
         if (!expr) return false;
-        command.items.push_back(NamedExpr{std::move(*expr), t.text});
+        command.items.push_back(NamedExpr{std::move(*expr), t->text});
       } while (AcceptSymbol(","));
       // eval adds fields without narrowing the output.
       command.implicit = true;
     } else if (name == "stats") {
-      command.kind = CommandKind::kStats;
-      allow_aggregates_ = true;
-      const bool ok = ParseNamedList(command.items, false);
-      allow_aggregates_ = false;
-      if (!ok) return false;
-      for (const NamedExpr& item : command.items) {
-        if (item.expr.op != Op::kAggregate) {
-          return Fail("stats needs aggregation functions, not \"" +
-                          Source(item.expr.begin, item.expr.end) + "\"",
-                      item.expr.begin, item.expr.end);
-        }
-      }
-      if (AcceptWord("by")) {
-        if (!ParseNamedList(command.by, false)) return false;
-      }
+      if (!ParseStats(command, "stats needs aggregation functions, not ")) return false;
       // PPL lists the aggregations before the group columns.
       query.commands.push_back(command);
       Command display;

@@ -6,28 +6,20 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "common/random.h"
 #include "services/cloudwatch/alarm_evaluator.h"
 #include "services/cloudwatch/format.h"
 #include "services/cloudwatch/metric_math.h"
 #include "services/cloudwatch/statistics.h"
-#include "store/database.h"
-#include "testing/fake_clock.h"
-#include "testing/fixed_random.h"
+#include "unit/services/cloudwatch/cloudwatch_fixture.h"
 
 namespace tw::services::cloudwatch {
 namespace {
 
-namespace fs = std::filesystem;
-using protocol::Value;
-
-constexpr std::int64_t kT0 = 1'440'938'160'000;  // 2015-08-30T12:36:00Z, a minute boundary
+using namespace testing_support;  // NOLINT: the fixture's names
 
 // "0 - X - X" -> slots (oldest first): 0 = not breaching (value 0), X = breaching (value 5).
 std::vector<std::optional<SlotDatapoint>> Slots(std::string_view pattern) {
@@ -240,53 +232,8 @@ TEST(MetricMathTest, ArithmeticAndFunctions) {
   EXPECT_NE(bad.error().message.find("ANOMALY_DETECTION_BAND"), std::string::npos);
 }
 
-class FakeNotifier final : public pipeline::Notifier {
- public:
-  Result<std::string> Publish(const pipeline::Notification& n) override {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (fail) return AwsError::Make("NotFound", 404, "Topic does not exist");
-    sent.push_back(n);
-    return std::string("msg-1");
-  }
-  std::mutex mutex;
-  bool fail = false;
-  std::vector<pipeline::Notification> sent;
-};
-
-class CloudWatchServiceTest : public ::testing::Test {
+class CloudWatchServiceTest : public CloudWatchFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tw-cw-test-" + SecureRandom().FromAlphabet("abcdef0123456789", 12));
-    auto db = store::Database::Open(dir_);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    clock_.Set(kT0 + 5'000);
-    service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
-  }
-  void TearDown() override {
-    service_.reset();
-    db_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  using Method = Result<Value> (CloudWatchService::*)(RequestContext&, const Value&);
-  Result<Value> Call(Method method, const Value& input) {
-    auth::Principal principal;
-    principal.account_id = "000000000000";
-    principal.arn = "arn:aws:iam::000000000000:root";
-    http::HttpRequest request;
-    RequestContext context{"req-1", principal, "us-east-1", clock_, random_, request};
-    return ((*service_).*method)(context, input);
-  }
-  Value Ok(Method method, const Value& input) {
-    auto r = Call(method, input);
-    EXPECT_TRUE(r) << r.error().code << ": " << r.error().message;
-    return r ? *r : Value();
-  }
-  static Value S(Value::Entries e) { return Value::MakeStructure(std::move(e)); }
-  static Value L(Value::List l) { return Value::MakeList(std::move(l)); }
-
   void PutAlarm(const std::string& name, double threshold = 1, int period = 30) {
     Ok(&CloudWatchService::PutMetricAlarm,
        S({{"AlarmName", name},
@@ -316,13 +263,6 @@ class CloudWatchServiceTest : public ::testing::Test {
     }
     return s;
   }
-
-  fs::path dir_;
-  testing::FakeClock clock_;
-  testing::FixedRandom random_;
-  std::unique_ptr<store::Database> db_;
-  FakeNotifier notifier_;
-  std::unique_ptr<CloudWatchService> service_;
 };
 
 TEST_F(CloudWatchServiceTest, PutMetricDataMovesAlarmAtOnceAndNotifies) {

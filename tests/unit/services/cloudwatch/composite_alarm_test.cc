@@ -6,26 +6,18 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <filesystem>
 #include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "common/random.h"
 #include "services/cloudwatch/alarm_rule.h"
-#include "services/cloudwatch/cloudwatch_service.h"
-#include "store/database.h"
-#include "testing/fake_clock.h"
-#include "testing/fixed_random.h"
+#include "unit/services/cloudwatch/cloudwatch_fixture.h"
 
 namespace tw::services::cloudwatch {
 namespace {
 
-namespace fs = std::filesystem;
 namespace json = boost::json;
-using protocol::Value;
+using namespace testing_support;  // NOLINT: the fixture's names
 
 // ---- The rule language ----
 
@@ -143,58 +135,15 @@ std::string Str(const json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
 }
 
-class FakeNotifier final : public pipeline::Notifier {
- public:
-  Result<std::string> Publish(const pipeline::Notification& n) override {
-    std::lock_guard<std::mutex> lock(mutex);
-    sent.push_back(n);
-    return std::string("msg-1");
-  }
-  std::mutex mutex;
-  std::vector<pipeline::Notification> sent;
-};
-
-constexpr std::int64_t kT0 = 1'440'938'160'000;  // Sunday 2015-08-30T12:36:00Z
 constexpr char kTopic[] = "arn:aws:sns:us-east-1:000000000000:composite";
 constexpr char kArnPrefix[] = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:";
 
-class CompositeAlarmTest : public ::testing::Test {
+class CompositeAlarmTest : public CloudWatchFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tw-cw-composite-" + SecureRandom().FromAlphabet("abcdef0123456789", 12));
-    Open();
+    CloudWatchFixture::SetUp();
     for (const char* name : {"a", "b", "c"}) PutChild(name);
   }
-  void Open() {
-    auto db = store::Database::Open(dir_);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    clock_.Set(kT0 + 5'000);
-    service_ = std::make_unique<CloudWatchService>(*db_, clock_, &notifier_, false);
-  }
-  void TearDown() override {
-    service_.reset();
-    db_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  using Method = Result<Value> (CloudWatchService::*)(RequestContext&, const Value&);
-  Result<Value> Call(Method method, const Value& input) {
-    auth::Principal principal;
-    principal.account_id = "000000000000";
-    principal.arn = "arn:aws:iam::000000000000:root";
-    http::HttpRequest request;
-    RequestContext context{"req-1", principal, "us-east-1", clock_, random_, request};
-    return ((*service_).*method)(context, input);
-  }
-  Value Ok(Method method, const Value& input) {
-    auto r = Call(method, input);
-    EXPECT_TRUE(r) << r.error().code << ": " << r.error().message;
-    return r ? *r : Value();
-  }
-  static Value S(Value::Entries e) { return Value::MakeStructure(std::move(e)); }
-  static Value L(Value::List l) { return Value::MakeList(std::move(l)); }
 
   void PutChild(const std::string& name) {
     Ok(&CloudWatchService::PutMetricAlarm,
@@ -228,13 +177,6 @@ class CompositeAlarmTest : public ::testing::Test {
   std::string StateOf(const std::string& name) {
     return std::string(Composite(name).GetString("StateValue"));
   }
-
-  fs::path dir_;
-  testing::FakeClock clock_;
-  testing::FixedRandom random_;
-  std::unique_ptr<store::Database> db_;
-  FakeNotifier notifier_;
-  std::unique_ptr<CloudWatchService> service_;
 };
 
 TEST_F(CompositeAlarmTest, UnknownChildrenAreRefusedAsAwsWordsIt) {
