@@ -674,7 +674,9 @@ Result<Value> CloudTrailService::GetInsightSelectors(RequestContext& context, co
   const Trail& t = **found;
   if (t.insight_types.empty()) {
     return Error("InsightNotEnabledException",
-                 "Trail " + t.name + " does not have Insights enabled.");
+                 "Trail " + t.Arn() +
+                     " does not have Insights enabled. Edit the trail settings to enable "
+                     "Insights, and then try the operation again.");
   }
   Value selectors = Value::MakeList();
   for (const std::string& type : t.insight_types) {
