@@ -53,23 +53,31 @@ json::object CountsJson(const std::map<std::string, std::int64_t>& counts) {
   return out;
 }
 
+// Numbers of a stored state, without throwing on ones out of range (0 instead).
+template <typename T>
+T NumberOr0(const json::value& v) {
+  boost::system::error_code ec;
+  T out = v.is_number() ? v.to_number<T>(ec) : T{};
+  return ec ? T{} : out;
+}
+
 std::map<std::string, std::int64_t> CountsFrom(const json::value& v) {
   std::map<std::string, std::int64_t> out;
   if (!v.is_object()) return out;
   for (const auto& [k, count] : v.as_object()) {
-    if (count.is_number()) out[std::string(k)] = count.to_number<std::int64_t>();
+    if (count.is_number()) out[std::string(k)] = NumberOr0<std::int64_t>(count);
   }
   return out;
 }
 
 std::int64_t IntAt(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
-  return v && v->is_number() ? v->to_number<std::int64_t>() : 0;
+  return v ? NumberOr0<std::int64_t>(*v) : 0;
 }
 
 double DoubleAt(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
-  return v && v->is_number() ? v->to_number<double>() : 0.0;
+  return v ? NumberOr0<double>(*v) : 0.0;
 }
 
 std::string StringAt(const json::object& o, std::string_view key) {
@@ -345,17 +353,30 @@ Result<InsightsAnalyzer> InsightsAnalyzer::FromJson(std::string_view text,
                      BoolAt(o, "errorRate"), 0, options);
   a.enabled_minute_ = IntAt(o, "enabledMinute");
   a.next_minute_ = IntAt(o, "nextMinute");
+  // Minute indices and counts of a real state are far below 2^40; larger ones would overflow.
+  constexpr std::int64_t kLimit = std::int64_t{1} << 40;
+  auto sane = [&](std::int64_t v) { return v >= 0 && v < kLimit; };
+  if (!sane(a.enabled_minute_) || !sane(a.next_minute_) || a.enabled_minute_ > a.next_minute_) {
+    return bad("minutes out of range");
+  }
   auto minute_from = [](const json::value& v, std::int64_t& index, Minute& m) {
     if (!v.is_array() || v.as_array().size() != 5 || !v.as_array()[0].is_number() ||
         !v.as_array()[1].is_number()) {
       return false;
     }
     const json::array& arr = v.as_array();
-    index = arr[0].to_number<std::int64_t>();
-    m.count = arr[1].to_number<std::int64_t>();
+    index = NumberOr0<std::int64_t>(arr[0]);
+    m.count = NumberOr0<std::int64_t>(arr[1]);
     m.arns = CountsFrom(arr[2]);
     m.agents = CountsFrom(arr[3]);
     m.errors = CountsFrom(arr[4]);
+    auto in_range = [](std::int64_t n) { return n >= 0 && n < (std::int64_t{1} << 40); };
+    if (!in_range(index) || !in_range(m.count)) return false;
+    for (const auto* counts : {&m.arns, &m.agents, &m.errors}) {
+      for (const auto& [k, c] : *counts) {
+        if (!in_range(c)) return false;
+      }
+    }
     return true;
   };
   const json::value* series = o.if_contains("series");
@@ -386,6 +407,10 @@ Result<InsightsAnalyzer> InsightsAnalyzer::FromJson(std::string_view text,
       s.threshold = DoubleAt(so, "threshold");
       s.start_baseline = DoubleAt(so, "startBaseline");
       s.start_baseline_minutes = IntAt(so, "startBaselineMinutes");
+      if (s.start_minute < 0 || s.start_minute >= kLimit || s.start_baseline_minutes < 0 ||
+          s.start_baseline_minutes > kMaxBaselineMinutes) {
+        return bad("an insight in progress is out of range");
+      }
       s.shared_id = StringAt(so, "sharedEventID");
       std::int64_t ignored = 0;
       const json::value* start = so.if_contains("startAttributions");

@@ -653,6 +653,18 @@ Result<Value> CloudTrailService::PutInsightSelectors(RequestContext& context, co
       if (type != "ApiCallRateInsight" && type != "ApiErrorRateInsight") {
         return Error("InvalidInsightSelectorsException", "Insight type " + type + " is not valid.");
       }
+      // Insights on data events (EventCategories ["Data"]) are not implemented; management
+      // events, the default, are.
+      if (const Value* categories = Present(item, "EventCategories");
+          categories && categories->is_list()) {
+        for (const Value& category : categories->as_list()) {
+          if (category.is_string() && category.as_string() != "Management") {
+            return Error("UnsupportedOperationException",
+                         "trailwatch does not support CloudTrail Insights on " +
+                             std::string(category.as_string()) + " events.");
+          }
+        }
+      }
       if (std::find(types.begin(), types.end(), type) != types.end()) continue;
       types.push_back(type);
       Value selector = Value::MakeStructure();

@@ -703,10 +703,27 @@ TEST_F(TrailOpsTest, LifecycleSelectorsTagsAndErrors) {
   EXPECT_EQ(ErrorOf(&S::PutEventSelectors, Input({{"TrailName", "main"}, {"EventSelectors", six}})),
             "InvalidEventSelectorsException");
 
-  EXPECT_EQ(ErrorOf(&S::GetInsightSelectors, Input({{"TrailName", "main"}})),
-            "InsightNotEnabledException");
+  auto not_enabled = Call(&S::GetInsightSelectors, Input({{"TrailName", "main"}}));
+  ASSERT_FALSE(not_enabled);
+  EXPECT_EQ(not_enabled.error().code, "InsightNotEnabledException");
+  EXPECT_EQ(not_enabled.error().message,
+            "Trail arn:aws:cloudtrail:us-east-1:000000000000:trail/main does not have Insights "
+            "enabled. Edit the trail settings to enable Insights, and then try the operation "
+            "again.");
   Value insight = Value::MakeStructure();
   insight.Set("InsightType", "ApiCallRateInsight");
+  // Insights on data events are not implemented, and say so; on management events they are.
+  Value on_data = insight;
+  on_data.Set("EventCategories", Value::MakeList({Value("Management"), Value("Data")}));
+  EXPECT_EQ(
+      ErrorOf(&S::PutInsightSelectors,
+              Input({{"TrailName", "main"}, {"InsightSelectors", Value::MakeList({on_data})}})),
+      "UnsupportedOperationException");
+  Value on_management = insight;
+  on_management.Set("EventCategories", Value::MakeList({Value("Management")}));
+  EXPECT_TRUE(
+      Call(&S::PutInsightSelectors,
+           Input({{"TrailName", "main"}, {"InsightSelectors", Value::MakeList({on_management})}})));
   ASSERT_TRUE(
       Call(&S::PutInsightSelectors,
            Input({{"TrailName", "main"}, {"InsightSelectors", Value::MakeList({insight})}})));
