@@ -194,10 +194,29 @@ pipeline::TrailEvent InsightsAnalyzer::MakeEvent(const Key& key, const Series& s
   return e;
 }
 
+std::int64_t InsightsAnalyzer::WindowStart(std::int64_t minute) const {
+  std::int64_t back = minute - kMaxBaselineMinutes;
+  std::int64_t day = back >= 0 ? back / kDayMinutes : -((-back + kDayMinutes - 1) / kDayMinutes);
+  return std::max(enabled_minute_, day * kDayMinutes);
+}
+
+void InsightsAnalyzer::AgeOut(Series& s, std::int64_t window_start) {
+  while (!s.days.empty() && (s.days.begin()->first + 1) * kDayMinutes <= window_start) {
+    const Minute& old = s.days.begin()->second;
+    s.baseline_count -= old.count;
+    Add(s.baseline_arns, old.arns, -1);
+    Add(s.baseline_agents, old.agents, -1);
+    Add(s.baseline_errors, old.errors, -1);
+    s.days.erase(s.days.begin());
+  }
+}
+
 void InsightsAnalyzer::Evaluate(const Key& key, Series& s, std::int64_t minute, const Minute& m,
                                 RandomSource& random, std::vector<pipeline::TrailEvent>& out) {
   const std::int64_t since_enabled = minute - enabled_minute_;
-  const std::int64_t baseline_minutes = std::min(since_enabled, kMaxBaselineMinutes);
+  const std::int64_t window_start = WindowStart(minute);
+  AgeOut(s, window_start);
+  const std::int64_t baseline_minutes = minute - window_start;
   const double average = baseline_minutes > 0 ? static_cast<double>(s.baseline_count) /
                                                     static_cast<double>(baseline_minutes)
                                               : 0.0;
@@ -229,21 +248,17 @@ void InsightsAnalyzer::Evaluate(const Key& key, Series& s, std::int64_t minute, 
     s.anomaly = Minute{};
     s.start_attributions = Minute{};
   }
-  // This minute joins the baseline; the minute leaving the 7-day window leaves it.
+  // This minute joins the baseline (its day's sums).
   if (m.count > 0) {
     s.baseline_count += m.count;
     Add(s.baseline_arns, m.arns);
     Add(s.baseline_agents, m.agents);
     Add(s.baseline_errors, m.errors);
-    s.evaluated[minute] = m;
-  }
-  while (!s.evaluated.empty() && s.evaluated.begin()->first <= minute - kMaxBaselineMinutes) {
-    const Minute& old = s.evaluated.begin()->second;
-    s.baseline_count -= old.count;
-    Add(s.baseline_arns, old.arns, -1);
-    Add(s.baseline_agents, old.agents, -1);
-    Add(s.baseline_errors, old.errors, -1);
-    s.evaluated.erase(s.evaluated.begin());
+    Minute& day = s.days[minute / kDayMinutes];
+    day.count += m.count;
+    Add(day.arns, m.arns);
+    Add(day.agents, m.agents);
+    Add(day.errors, m.errors);
   }
 }
 
@@ -266,15 +281,9 @@ std::vector<pipeline::TrailEvent> InsightsAnalyzer::Tick(std::int64_t now_millis
   // The window may have moved past a series' last call: age its minutes out and forget it.
   for (auto it = series_.begin(); it != series_.end();) {
     Series& s = it->second;
-    while (!s.evaluated.empty() && s.evaluated.begin()->first <= limit - 1 - kMaxBaselineMinutes) {
-      const Minute& old = s.evaluated.begin()->second;
-      s.baseline_count -= old.count;
-      Add(s.baseline_arns, old.arns, -1);
-      Add(s.baseline_agents, old.agents, -1);
-      Add(s.baseline_errors, old.errors, -1);
-      s.evaluated.erase(s.evaluated.begin());
-    }
-    const bool idle = s.evaluated.empty() && s.minutes.empty() && !s.active;
+    AgeOut(s, WindowStart(limit - 1));
+    s.minutes.erase(s.minutes.begin(), s.minutes.lower_bound(limit));  // skipped in a catch-up
+    const bool idle = s.days.empty() && s.minutes.empty() && !s.active;
     it = idle ? series_.erase(it) : std::next(it);
   }
   next_minute_ = limit;
@@ -309,7 +318,7 @@ std::string InsightsAnalyzer::ToJson() const {
                    {"name", name},
                    {"error", error},
                    {"minutes", minutes_json(s.minutes)},
-                   {"evaluated", minutes_json(s.evaluated)}};
+                   {"days", minutes_json(s.days)}};
     if (s.active) {
       o["active"] = true;
       o["startMinute"] = s.start_minute;
@@ -385,17 +394,17 @@ Result<InsightsAnalyzer> InsightsAnalyzer::FromJson(std::string_view text,
     if (!item.is_object()) return bad("a series is not an object");
     const json::object& so = item.as_object();
     Series s;
-    for (const char* field : {"minutes", "evaluated"}) {
+    for (const char* field : {"minutes", "days"}) {
       const json::value* list = so.if_contains(field);
       if (!list || !list->is_array()) return bad(std::string("a series has no ") + field);
       for (const json::value& mv : list->as_array()) {
         std::int64_t index = 0;
         Minute m;
         if (!minute_from(mv, index, m)) return bad("a malformed minute");
-        (std::string_view(field) == "minutes" ? s.minutes : s.evaluated)[index] = std::move(m);
+        (std::string_view(field) == "minutes" ? s.minutes : s.days)[index] = std::move(m);
       }
     }
-    for (const auto& [index, m] : s.evaluated) {
+    for (const auto& [index, m] : s.days) {
       s.baseline_count += m.count;
       Add(s.baseline_arns, m.arns);
       Add(s.baseline_agents, m.agents);
@@ -408,7 +417,7 @@ Result<InsightsAnalyzer> InsightsAnalyzer::FromJson(std::string_view text,
       s.start_baseline = DoubleAt(so, "startBaseline");
       s.start_baseline_minutes = IntAt(so, "startBaselineMinutes");
       if (s.start_minute < 0 || s.start_minute >= kLimit || s.start_baseline_minutes < 0 ||
-          s.start_baseline_minutes > kMaxBaselineMinutes) {
+          s.start_baseline_minutes > kMaxBaselineMinutes + kDayMinutes) {
         return bad("an insight in progress is out of range");
       }
       s.shared_id = StringAt(so, "sharedEventID");

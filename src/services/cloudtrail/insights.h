@@ -3,12 +3,14 @@
 // the events it is shown and the clock it is given (CloudTrail User Guide, "Working with
 // CloudTrail Insights", "CloudTrail record contents for Insights events for trails").
 // ApiCallRateInsight counts write management calls per API (eventSource, eventName) per minute;
-// ApiErrorRateInsight counts management calls that failed, per API and error code. Once the
-// baseline spans the learning period, a minute whose count reaches kFactor times the baseline
-// (the average per-minute count over the minutes since Insights were enabled, at most the
-// preceding 7 days) and at least kMinimum starts an insight: a Start event; the first later
-// minute below that threshold ends it: an End event sharing its sharedEventID. AWS does not
-// publish its model; this threshold rule is trailwatch's (see README). Attributions
+// ApiErrorRateInsight counts management calls that failed, per API and error code. The baseline
+// is the average per-minute count over the preceding 7 days rounded out to whole days (as AWS:
+// baselineDuration 10080 to 11519 minutes), or the minutes since Insights were enabled when
+// fewer; minutes are summed per day, so a state holds at most 8 days per API. Once the baseline
+// spans the learning period, a minute whose count reaches kFactor times the baseline and at
+// least kMinimum starts an insight: a Start event; the first later minute below that threshold
+// ends it: an End event sharing its sharedEventID. AWS does not publish its model; this
+// threshold rule is trailwatch's (see README). Attributions
 // (userIdentityArn, userAgent, and errorCode for call-rate insights) list up to 5 values,
 // highest average first. The whole state round-trips through ToJson/FromJson, so a restarted
 // server keeps its baselines (cloudtrail.db, InsightsStore).
@@ -45,6 +47,7 @@ class InsightsAnalyzer {
   static constexpr double kFactor = 3.0;
   static constexpr std::int64_t kMinimum = 5;
   static constexpr std::int64_t kMaxBaselineMinutes = 10080;  // 7 days
+  static constexpr std::int64_t kDayMinutes = 1440;
 
   InsightsAnalyzer(std::string account_id, std::string region, bool call_rate, bool error_rate,
                    std::int64_t enabled_millis, InsightsOptions options = {});
@@ -72,10 +75,11 @@ class InsightsAnalyzer {
   };
   struct Series {
     std::map<std::int64_t, Minute> minutes;  // by minute index, not evaluated yet
-    // Baseline sums over the minutes already evaluated (within the 7-day window).
+    // Baseline sums over the minutes already evaluated (within the baseline window).
     std::int64_t baseline_count = 0;
     Counts baseline_arns, baseline_agents, baseline_errors;
-    std::map<std::int64_t, Minute> evaluated;  // kept to age out of the baseline window
+    std::map<std::int64_t, Minute> days;  // evaluated minutes summed by day, to age out
+
     bool active = false;
     std::int64_t start_minute = 0;
     double threshold = 0;
@@ -93,6 +97,11 @@ class InsightsAnalyzer {
                                  RandomSource& random) const;
   void Evaluate(const Key& key, Series& s, std::int64_t minute, const Minute& m,
                 RandomSource& random, std::vector<pipeline::TrailEvent>& out);
+  // The first minute of the baseline window of `minute`: the start of the day holding
+  // minute - 7 days, or the minute Insights were enabled if later.
+  std::int64_t WindowStart(std::int64_t minute) const;
+  // Drops the days that ended before `window_start` from the baseline sums.
+  static void AgeOut(Series& s, std::int64_t window_start);
 
   std::string account_id_;
   std::string region_;

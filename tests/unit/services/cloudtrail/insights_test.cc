@@ -4,8 +4,9 @@
 // AWS's record layout field by field); reads are not counted for call rate; errors are counted
 // per error code for ApiErrorRateInsight (errorCode in insightDetails, no errorCode
 // attribution); a steady rate never fires; nothing fires before the learning period; a minute is
-// evaluated only after its grace; the state survives ToJson/FromJson and a cloudtrail.db
-// restart (InsightsStore); Insights files are named like AWS's.
+// evaluated only after its grace; the baseline is the last 7 days rounded out to whole days; the
+// state survives ToJson/FromJson and a cloudtrail.db restart (InsightsStore) and goes with its
+// trail; Insights files are named like AWS's.
 #include "services/cloudtrail/insights.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include "services/cloudtrail/event_history.h"
 #include "services/cloudtrail/insights_store.h"
 #include "services/cloudtrail/log_files.h"
+#include "services/cloudtrail/trail_registry.h"
 #include "testing/fixed_random.h"
 
 namespace tw::services::cloudtrail {
@@ -281,6 +283,50 @@ TEST(Insights, StateRoundTripsWithTheBaselineAndAnInsightInProgress) {
   EXPECT_FALSE(InsightsAnalyzer::FromJson("[]", Options()));
 }
 
+TEST(Insights, TheBaselineIsTheLastSevenDaysRoundedToWholeDays) {
+  testing::FixedRandom random;
+  // A learning period of 2 minutes: the opening spike itself is not judged.
+  InsightsAnalyzer analyzer("000000000000", "us-east-1", true, false, kStart, Options(2));
+  auto stats_of = [](const pipeline::TrailEvent& e) {
+    return json::parse(e.record_json)
+        .at("insightDetails")
+        .at("insightContext")
+        .at("statistics")
+        .as_object();
+  };
+  // Day 0 (kStart is midnight UTC) opens with 200,000 calls in minute 1; then one a minute.
+  for (int i = 0; i < 200'000; ++i)
+    analyzer.Observe(Call(kStart + kMinute + i % 1000, "CreateUser"));
+  std::vector<pipeline::TrailEvent> events;
+  auto run_until = [&](std::int64_t minute) {  // one call a minute, ticking as time passes
+    static std::int64_t next = 2;
+    for (; next < minute; ++next) {
+      analyzer.Observe(Call(kStart + next * kMinute + 1000, "CreateUser"));
+      if (next % 500 == 0) {
+        for (auto& e : analyzer.Tick(kStart + next * kMinute, random)) events.push_back(e);
+      }
+    }
+    for (auto& e : analyzer.Tick(kStart + minute * kMinute, random)) events.push_back(e);
+  };
+  // Seven days and 5 minutes in, day 0 is still in the window: 30 calls are not unusual.
+  run_until(10085);
+  for (int i = 0; i < 29; ++i) analyzer.Observe(Call(kStart + 10085 * kMinute + i, "CreateUser"));
+  run_until(10086);
+  for (const auto& e : events) ADD_FAILURE() << e.record_json;
+  // Eight days and 5 minutes in, day 0 has left (the window starts at day 1's midnight): the
+  // baseline is one a minute over 10085 minutes, and 30 calls start an insight.
+  run_until(11525);
+  for (int i = 0; i < 29; ++i) analyzer.Observe(Call(kStart + 11525 * kMinute + i, "CreateUser"));
+  run_until(11526);
+  ASSERT_EQ(events.size(), 1u);
+  const json::object stats = stats_of(events[0]);
+  EXPECT_EQ(stats.at("baselineDuration").as_int64(), 10085);
+  EXPECT_NEAR(Average(stats.at("baseline")), 1.0, 0.01);
+  EXPECT_DOUBLE_EQ(Average(stats.at("insight")), 30.0);
+  // The state holds days, not minutes: it stays small.
+  EXPECT_LT(analyzer.ToJson().size(), 4000u);
+}
+
 class TempDir {
  public:
   TempDir()
@@ -335,6 +381,18 @@ TEST(Insights, ARestartedAnalyzerKeepsItsBaselineInCloudTrailDb) {
   ASSERT_TRUE(store.Remove("000000000000|us-east-1|main"));
   EXPECT_FALSE(store.Load("000000000000|us-east-1|main", "us-east-1")->has_value());
   EXPECT_TRUE(store.Load("000000000000|us-east-1|other", "us-east-1")->has_value());
+
+  // Deleting a trail deletes its baselines.
+  auto registry = TrailRegistry::Load((*history)->database());
+  ASSERT_TRUE(registry);
+  Trail other;
+  other.account_id = "000000000000";
+  other.home_region = "us-east-1";
+  other.name = "other";
+  other.s3_bucket = "logs";
+  ASSERT_TRUE((*registry)->Insert(other).value());
+  ASSERT_TRUE((*registry)->Remove(other));
+  EXPECT_FALSE(store.Load("000000000000|us-east-1|other", "us-east-1")->has_value());
 }
 
 TEST(Insights, InsightsFilesAreNamedLikeAws) {
