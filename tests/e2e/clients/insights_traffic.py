@@ -19,7 +19,10 @@ def main():
     iam = boto3.session.Session().client("iam", endpoint_url=endpoint,
                                          config=Config(retries={"max_attempts": 1}))
     user = "insights-subject"
-    iam.create_user(UserName=user)
+    try:
+        iam.create_user(UserName=user)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass  # a second run, after the server restarted
 
     def next_minute():
         # A little after the start of the next minute, so each phase stays inside one.
