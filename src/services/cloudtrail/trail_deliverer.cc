@@ -308,8 +308,10 @@ void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping) {
     }
     Analyzer& entry = it->second;
     std::vector<pipeline::TrailEvent> events = entry.analyzer.Tick(now, random_);
+    // Saved at most once a minute, at shutdown, and at once when it started or ended an insight
+    // (a restart must not start the same insight again).
     if (entry.analyzer.changed() &&
-        (stopping || now - entry.saved_at >= options_.insights.minute_millis)) {
+        (stopping || !events.empty() || now - entry.saved_at >= options_.insights.minute_millis)) {
       if (InsightsStore* store = insights_store()) {
         Status saved = store->Save(trail_key, region,
                                    StoredInsights{Join(entry.types, ","), entry.analyzer.ToJson()});
@@ -358,8 +360,9 @@ void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping) {
     // Insights events go to the trail's log group too, like every event the trail logs.
     if (!trail->cwl_group_arn.empty() && !trail->cwl_role_arn.empty()) {
       std::vector<LogEventOut> log_events;
-      for (const auto& e : events)
+      for (const auto& e : events) {
         log_events.push_back(LogEventOut{e.event_time_millis, e.record_json});
+      }
       DeliverToLogs(*trail, region, log_events);
     }
   }
