@@ -122,11 +122,12 @@ void TrailDeliverer::Run() {
     for (auto& batch : work) Route(batch);
     const std::int64_t t = EpochMillis(clock_.Now());
     const bool flushing = stopping || flush_ticket > flush_done_;
-    if (flushing || t >= next_delivery_) {
+    const bool delivery_round = flushing || t >= next_delivery_;
+    if (delivery_round) {
       DeliverFiles(t);
       next_delivery_ = t + options_.delivery_millis;
     }
-    DeliverInsights(t, stopping);
+    DeliverInsights(t, stopping, delivery_round);
     if (t >= next_digest_) {
       DeliverDigests(t, /*only_with_files=*/false);
       next_digest_ = t + options_.digest_millis;
@@ -288,7 +289,7 @@ InsightsAnalyzer& TrailDeliverer::AnalyzerFor(const Trail& trail, const std::str
       .first->second.analyzer;
 }
 
-void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping) {
+void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping, bool delivery_round) {
   for (auto it = analyzers_.begin(); it != analyzers_.end();) {
     const auto& [trail_key, region] = it->first;
     TrailRegistry::TrailPtr trail;
@@ -306,6 +307,7 @@ void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping) {
       it = analyzers_.erase(it);
       continue;
     }
+    const RegionKey it_key = it->first;
     Analyzer& entry = it->second;
     std::vector<pipeline::TrailEvent> events = entry.analyzer.Tick(now, random_);
     // Saved at most once a minute, at shutdown, and at once when it started or ended an insight
@@ -330,33 +332,15 @@ void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping) {
         spdlog::error("cloudtrail: storing Insights events failed: {}", st.error().message);
       }
     }
-    std::vector<std::string_view> records;
-    std::int64_t newest = 0;
+    PendingInsights& pending = pending_insights_[it_key];
     for (const auto& e : events) {
-      records.push_back(e.record_json);
-      newest = std::max(newest, e.event_time_millis);
+      if (pending.records.size() >= kMaxPendingRecords) {
+        pending.records.erase(pending.records.begin());
+      }
+      pending.records.push_back(e.record_json);
+      pending.newest = std::max(pending.newest, e.event_time_millis);
     }
-    const std::string key = LogFileKey(trail->s3_prefix, trail->account_id, "CloudTrail-Insight",
-                                       region, now, newest, RandomSuffix());
-    auto access = targets_.BucketAllows(trail->s3_bucket, "s3:PutObject",
-                                        "arn:aws:s3:::" + trail->s3_bucket + "/" + key,
-                                        DeliveryContext(*trail));
-    std::string error;
-    if (!access) {
-      error = access.error().message;
-    } else if (*access != BucketAccess::kAllowed) {
-      error = ErrorName(*access);
-    } else if (Status put = targets_.PutObject(
-                   trail->s3_bucket, key, Gzip(RecordsDocument(records)), "application/json", {});
-               !put) {
-      error = put.error().message;
-    }
-    if (!error.empty()) {
-      spdlog::warn("cloudtrail: trail {}: Insights delivery failed: {}", trail->name, error);
-      registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_delivery_error = error; });
-    } else {
-      registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_insight_millis = now; });
-    }
+    pending.fresh = true;
     // Insights events go to the trail's log group too, like every event the trail logs.
     if (!trail->cwl_group_arn.empty() && !trail->cwl_role_arn.empty()) {
       std::vector<LogEventOut> log_events;
@@ -365,6 +349,53 @@ void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping) {
       }
       DeliverToLogs(*trail, region, log_events);
     }
+  }
+  DeliverInsightFiles(now, delivery_round);
+}
+
+void TrailDeliverer::DeliverInsightFiles(std::int64_t now, bool retry) {
+  for (auto it = pending_insights_.begin(); it != pending_insights_.end();) {
+    const auto& [trail_key, region] = it->first;
+    PendingInsights& pending = it->second;
+    TrailRegistry::TrailPtr trail;
+    for (const auto& t : *registry_.trails()) {
+      if (TrailRegistry::KeyOf(*t) == trail_key) trail = t;
+    }
+    if (!trail || pending.records.empty()) {
+      it = pending_insights_.erase(it);
+      continue;
+    }
+    // New Insights events go out at once; ones that failed wait for the next delivery round.
+    if (!pending.fresh && !retry) {
+      ++it;
+      continue;
+    }
+    pending.fresh = false;
+    const std::string key = LogFileKey(trail->s3_prefix, trail->account_id, "CloudTrail-Insight",
+                                       region, now, pending.newest, RandomSuffix());
+    auto access = targets_.BucketAllows(trail->s3_bucket, "s3:PutObject",
+                                        "arn:aws:s3:::" + trail->s3_bucket + "/" + key,
+                                        DeliveryContext(*trail));
+    std::string error;
+    if (!access) {
+      error = access.error().message;
+    } else if (*access != BucketAccess::kAllowed) {
+      error = ErrorName(*access);
+    } else {
+      std::vector<std::string_view> records(pending.records.begin(), pending.records.end());
+      Status put = targets_.PutObject(trail->s3_bucket, key, Gzip(RecordsDocument(records)),
+                                      "application/json", {});
+      if (!put) error = put.error().code.empty() ? put.error().message : put.error().code;
+    }
+    if (!error.empty()) {
+      spdlog::warn("cloudtrail: trail {}: Insights delivery to s3://{} failed: {}", trail->name,
+                   trail->s3_bucket, error);
+      registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_delivery_error = error; });
+      ++it;  // kept for the next round
+      continue;
+    }
+    registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_insight_millis = now; });
+    it = pending_insights_.erase(it);
   }
 }
 

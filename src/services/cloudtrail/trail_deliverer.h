@@ -80,7 +80,9 @@ class TrailDeliverer final : public StoredEventsListener {
   void Route(std::vector<pipeline::TrailEvent>& events);
   void DeliverFiles(std::int64_t now);
   void DeliverDigests(std::int64_t now, bool only_with_files);
-  void DeliverInsights(std::int64_t now, bool stopping);
+  void DeliverInsights(std::int64_t now, bool stopping, bool delivery_round);
+  // Writes the Insights events waiting for S3 (new ones at once, failed ones each round).
+  void DeliverInsightFiles(std::int64_t now, bool retry);
   InsightsAnalyzer& AnalyzerFor(const Trail& trail, const std::string& key,
                                 const std::string& region);
   InsightsStore* insights_store();
@@ -117,6 +119,12 @@ class TrailDeliverer final : public StoredEventsListener {
     std::int64_t saved_at = 0;  // when its state was last written to the InsightsStore
   };
   std::map<RegionKey, Analyzer> analyzers_;
+  struct PendingInsights {
+    std::vector<std::string> records;
+    std::int64_t newest = 0;
+    bool fresh = false;  // has records not tried yet
+  };
+  std::map<RegionKey, PendingInsights> pending_insights_;
   std::atomic<EventHistory*> insight_history_{nullptr};
   std::unique_ptr<InsightsStore> insights_store_;  // over insight_history_'s database
   std::int64_t next_delivery_ = 0;

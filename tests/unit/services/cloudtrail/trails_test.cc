@@ -581,6 +581,46 @@ TEST_F(DelivererTest, InsightsAreDeliveredAndTheirBaselineSurvivesARestart) {
   EXPECT_EQ(insight_log_events, 2);
 }
 
+// Insights events S3 refused wait for the next delivery round, like log files.
+TEST_F(DelivererTest, RefusedInsightsFilesAreRetried) {
+  DeliveryOptions options{3'600'000, 3'600'000};
+  options.insights.learning_minutes = 1;
+  options.insights.grace_millis = 0;
+  deliverer_.reset();
+  deliverer_ = std::make_unique<TrailDeliverer>(*registry_, targets_, *keys_, clock_, options);
+  deliverer_->SetInsightHistory(history_.get());
+  Trail t = BaseTrail();
+  t.insight_types = {"ApiCallRateInsight"};
+  AddTrail(t);
+  auto at = [](std::int64_t millis) {
+    pipeline::TrailEvent e = Event("CreateUser");
+    e.event_time_millis = millis;
+    return e;
+  };
+  Send({at(kNow + 1000)});
+  deliverer_->Flush(false);
+  clock_.Advance(60'000);
+  deliverer_->Flush(false);
+  targets_.bucket_allows = false;
+  std::vector<pipeline::TrailEvent> burst;
+  for (int i = 0; i < 20; ++i) burst.push_back(at(kNow + 60'000 + i));
+  Send(burst);
+  deliverer_->Flush(false);
+  clock_.Advance(60'000);
+  deliverer_->Flush(false);  // the Start event: refused
+  const std::string prefix = "logs/AWSLogs/000000000000/CloudTrail-Insight/";
+  EXPECT_TRUE(targets_.ObjectsUnder(prefix).empty());
+  EXPECT_EQ(registry_->State(TrailRegistry::KeyOf(t)).latest_delivery_error, "AccessDenied");
+  targets_.bucket_allows = true;
+  deliverer_->Flush(false);
+  auto files = targets_.ObjectsUnder(prefix);
+  ASSERT_EQ(files.size(), 1u);
+  auto body = Gunzip(files[0].second.body);
+  ASSERT_TRUE(body);
+  EXPECT_NE(body->find("\"state\":\"Start\""), std::string::npos) << *body;
+  EXPECT_TRUE(registry_->State(TrailRegistry::KeyOf(t)).latest_insight_millis);
+}
+
 // The trail operations over the same fakes.
 class TrailOpsTest : public DelivererTest {
  protected:
