@@ -243,17 +243,18 @@ def test_insights_files_are_delivered_to_s3(insights_server, clients, traffic, t
     ep = insights_server.endpoint
     prefix = f"AWSLogs/{ACCOUNT}/CloudTrail-Insight/"
     deadline = time.monotonic() + 10
+    attempt = 0
     while True:
-        listed = ok(run_aws(clients["aws_v1"], ep, ["s3api", "list-objects-v2", "--bucket",
-                                                    BUCKET, "--prefix", prefix]))
-        keys = [o["Key"] for o in (listed or {}).get("Contents", [])]
+        # One aws CLI call copies every Insights file (s3 cp --recursive lists, then gets each).
+        attempt += 1
+        target = tmp_path / str(attempt)
+        ok(run_aws(clients["aws_v2"], ep, ["s3", "cp", "--recursive", "--only-show-errors",
+                                           f"s3://{BUCKET}/{prefix}", str(target)]))
+        keys = sorted(prefix + str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
         records = []
-        for i, key in enumerate(keys):
+        for key in keys:
             assert INSIGHT_KEY.match(key), key
-            path = tmp_path / f"{i}.json.gz"
-            ok(run_aws(clients["aws_v2"], ep, ["s3api", "get-object", "--bucket", BUCKET,
-                                               "--key", key, str(path)]))
-            doc = json.loads(gzip.decompress(path.read_bytes()))
+            doc = json.loads(gzip.decompress((target / key[len(prefix):]).read_bytes()))
             assert list(doc) == ["Records"]
             records += doc["Records"]
         if len(records) >= 4 or time.monotonic() > deadline:
@@ -263,10 +264,12 @@ def test_insights_files_are_delivered_to_s3(insights_server, clients, traffic, t
     by_id = {r["eventID"]: r for r in traffic["records"]}
     for r in records:
         assert r == by_id[r["eventID"]]  # the same record as LookupEvents' CloudTrailEvent
-    # Insights files are only under CloudTrail-Insight/: the trail's log files hold no Insights.
+    # The trail's own log files are under CloudTrail/ and hold no Insights events.
     listed = ok(run_aws(clients["aws_v1"], ep, ["s3api", "list-objects-v2", "--bucket", BUCKET,
-                                                "--prefix", f"AWSLogs/{ACCOUNT}/CloudTrail/"]))
-    assert listed and listed.get("Contents")
+                                                "--prefix", f"AWSLogs/{ACCOUNT}/"]))
+    log_keys = [o["Key"] for o in listed["Contents"]]
+    assert any(k.startswith(f"AWSLogs/{ACCOUNT}/CloudTrail/") for k in log_keys), log_keys
+    assert sorted(k for k in log_keys if k.startswith(prefix)) == keys
 
 
 def test_a_restarted_server_keeps_the_baseline(insights_server, binary, clients, traffic):
