@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -87,10 +88,14 @@ struct ServiceSet::Services {
         trailwatch(*event_history, logs, *cloudwatch) {
     trail_targets = std::make_unique<CloudTrailTargets>(s3, logs, logs_store, iam_store, iam,
                                                         deps.account_id, deps.clock);
+    services::cloudtrail::DeliveryOptions delivery{deps.trail_delivery_millis,
+                                                   deps.trail_digest_millis};
+    delivery.insights.minute_millis = deps.insights_minute_millis;
+    delivery.insights.learning_minutes = deps.insights_learning_minutes;
+    // A minute is complete once events on their way (recorder, deliverer queue) have arrived.
+    delivery.insights.grace_millis = std::min<std::int64_t>(5'000, deps.insights_minute_millis);
     deliverer = std::make_unique<services::cloudtrail::TrailDeliverer>(
-        *trail_registry, *trail_targets, signing_keys, deps.clock,
-        services::cloudtrail::DeliveryOptions{deps.trail_delivery_millis,
-                                              deps.trail_digest_millis});
+        *trail_registry, *trail_targets, signing_keys, deps.clock, delivery);
     recorder.SetListener(deliverer.get());
     deliverer->SetInsightHistory(event_history.get());
     cloudtrail = std::make_unique<services::cloudtrail::CloudTrailService>(
@@ -367,6 +372,8 @@ Status App::Start(std::string& notices) {
   // Links in messages name this server; with port 0 the port is known only once listening.
   deps.trail_delivery_millis = std::int64_t{m.config.trail_delivery_seconds} * 1000;
   deps.trail_digest_millis = std::int64_t{m.config.trail_digest_seconds} * 1000;
+  deps.insights_minute_millis = m.config.insights_minute_millis;
+  deps.insights_learning_minutes = m.config.insights_learning_minutes;
   deps.public_url = [&m]() {
     if (!m.config.public_url.empty()) return m.config.public_url;
     std::string host = m.config.host == "0.0.0.0" || m.config.host.empty() ? "127.0.0.1"

@@ -58,6 +58,9 @@ struct ServiceDeps {
   // CloudTrail trail delivery periods (S3 log files, signed digests).
   std::int64_t trail_delivery_millis = 60'000;
   std::int64_t trail_digest_millis = 3'600'000;
+  // CloudTrail Insights' minute and learning period; shorter only in tests (hidden flags).
+  std::int64_t insights_minute_millis = 60'000;
+  std::int64_t insights_learning_minutes = 2160;
 };
 
 // A plain GET the dispatcher hands to a service before API routing (SNS's confirmation and

@@ -39,6 +39,12 @@ struct Config {
   // Testing only (hidden flag --no-cloudtrail-recording): the dispatcher records nothing, so a
   // benchmark can measure the request path without the recorder.
   bool cloudtrail_recording = true;
+  // Testing only (hidden flags --insights-minute-millis, --insights-learning-minutes): how long
+  // CloudTrail Insights' "minute" is and how many of them the baseline must span before an
+  // Insights event can start (AWS: one-minute counts, first Insights events within 36 hours),
+  // so an end-to-end test reaches a learned baseline in seconds.
+  std::uint32_t insights_minute_millis = 60'000;
+  std::uint32_t insights_learning_minutes = 2160;
   // The root user's console password (--root-password). Unset: keep the stored one, or on a new
   // data dir generate one and print it once.
   std::optional<std::string> root_password;

@@ -158,6 +158,14 @@ int main(int argc, char** argv) {
   bool no_recording = false;
   // Hidden (empty group): benchmarks compare the request path with and without recording.
   serve->add_flag("--no-cloudtrail-recording", no_recording, "")->group("");
+  // Hidden, testing only: CloudTrail Insights' minute and learning period, so an end-to-end test
+  // sees a learned baseline and an Insights event within seconds (README of services/cloudtrail).
+  serve->add_option("--insights-minute-millis", config.insights_minute_millis, "")
+      ->check(CLI::Range(100, 60'000))
+      ->group("");
+  serve->add_option("--insights-learning-minutes", config.insights_learning_minutes, "")
+      ->check(CLI::Range(1, 10080))
+      ->group("");
   // Client commands: they talk to a running server like any AWS client.
   struct ClientFlags {
     std::string endpoint = "http://127.0.0.1:4566";

@@ -50,7 +50,7 @@ std::string LogFileKey(std::string_view prefix, std::string_view account, std::s
                        std::int64_t newest_event_millis, std::string_view suffix) {
   Civil c = CivilOf(newest_event_millis);
   std::string out = LogDirectory(prefix, account, kind, region, delivery_millis);
-  out.append(account).append("_CloudTrail_").append(region).append("_");
+  out.append(account).append("_").append(kind).append("_").append(region).append("_");
   out.append(c.year + c.month + c.day + "T" + c.hour + c.minute + "Z_");
   out.append(suffix).append(".json.gz");
   return out;

@@ -20,9 +20,9 @@ namespace tw::services::cloudtrail {
 std::string LogDirectory(std::string_view prefix, std::string_view account, std::string_view kind,
                          std::string_view region, std::int64_t millis);
 
-// <dir><account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<suffix>.json.gz: the directory dated by
-// the delivery time, the file stamped with the newest event time of the file (minutes). `kind`
-// is CloudTrail or CloudTrail-Insight.
+// <dir><account>_<kind>_<region>_<YYYYMMDDTHHmmZ>_<suffix>.json.gz: the directory dated by the
+// delivery time, the file stamped with the newest event time of the file (minutes). `kind` is
+// CloudTrail or CloudTrail-Insight (123456789012_CloudTrail-Insight_us-east-1_..._X.json.gz).
 std::string LogFileKey(std::string_view prefix, std::string_view account, std::string_view kind,
                        std::string_view region, std::int64_t delivery_millis,
                        std::int64_t newest_event_millis, std::string_view suffix);

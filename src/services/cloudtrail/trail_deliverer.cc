@@ -34,6 +34,15 @@ std::vector<ContextKey> DeliveryContext(const Trail& trail) {
           {"s3:x-amz-acl", "bucket-owner-full-control"}};
 }
 
+std::string Join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out.append(sep);
+    out.append(item);
+  }
+  return out;
+}
+
 std::string ErrorName(BucketAccess access) {
   return access == BucketAccess::kNoSuchBucket ? "NoSuchBucket" : "AccessDenied";
 }
@@ -113,11 +122,12 @@ void TrailDeliverer::Run() {
     for (auto& batch : work) Route(batch);
     const std::int64_t t = EpochMillis(clock_.Now());
     const bool flushing = stopping || flush_ticket > flush_done_;
-    if (flushing || t >= next_delivery_) {
+    const bool delivery_round = flushing || t >= next_delivery_;
+    if (delivery_round) {
       DeliverFiles(t);
       next_delivery_ = t + options_.delivery_millis;
     }
-    DeliverInsights(t);
+    DeliverInsights(t, stopping, delivery_round);
     if (t >= next_digest_) {
       DeliverDigests(t, /*only_with_files=*/false);
       next_digest_ = t + options_.digest_millis;
@@ -152,23 +162,7 @@ void TrailDeliverer::Route(std::vector<pipeline::TrailEvent>& events) {
         continue;
       }
       if (!TrailSelects(*trail, e)) continue;
-      if (!trail->insight_types.empty()) {
-        auto it = analyzers_.find({key, e.aws_region});
-        if (it == analyzers_.end() || it->second.types != trail->insight_types) {
-          const auto& types = trail->insight_types;
-          const bool calls =
-              std::find(types.begin(), types.end(), "ApiCallRateInsight") != types.end();
-          const bool errors =
-              std::find(types.begin(), types.end(), "ApiErrorRateInsight") != types.end();
-          it = analyzers_
-                   .insert_or_assign(
-                       {key, e.aws_region},
-                       Analyzer{types, InsightsAnalyzer(trail->account_id, e.aws_region, calls,
-                                                        errors, EpochMillis(clock_.Now()))})
-                   .first;
-        }
-        it->second.analyzer.Observe(e);
-      }
+      if (!trail->insight_types.empty()) AnalyzerFor(*trail, key, e.aws_region).Observe(e);
       Pending& p = pending_[{key, e.aws_region}];
       if (p.records.empty()) {
         p.oldest = p.newest = e.event_time_millis;
@@ -250,7 +244,52 @@ void TrailDeliverer::DeliverToLogs(const Trail& trail, const std::string& region
   });
 }
 
-void TrailDeliverer::DeliverInsights(std::int64_t now) {
+InsightsStore* TrailDeliverer::insights_store() {
+  if (!insights_store_) {
+    if (EventHistory* history = insight_history_.load()) {
+      insights_store_ = std::make_unique<InsightsStore>(history->database());
+    }
+  }
+  return insights_store_.get();
+}
+
+InsightsAnalyzer& TrailDeliverer::AnalyzerFor(const Trail& trail, const std::string& key,
+                                              const std::string& region) {
+  auto it = analyzers_.find({key, region});
+  if (it != analyzers_.end() && it->second.types == trail.insight_types) {
+    return it->second.analyzer;
+  }
+  const auto& types = trail.insight_types;
+  const std::string joined = Join(types, ",");
+  const bool calls = std::find(types.begin(), types.end(), "ApiCallRateInsight") != types.end();
+  const bool errors = std::find(types.begin(), types.end(), "ApiErrorRateInsight") != types.end();
+  const std::int64_t now = EpochMillis(clock_.Now());
+  InsightsAnalyzer analyzer(trail.account_id, region, calls, errors, now, options_.insights);
+  // A baseline learned before a restart is kept, if it was learned for the same insight types.
+  if (it == analyzers_.end()) {
+    if (InsightsStore* store = insights_store()) {
+      auto stored = store->Load(key, region);
+      if (!stored) {
+        spdlog::warn("cloudtrail: reading the Insights baseline of {} failed: {}", trail.name,
+                     stored.error().message);
+      } else if (*stored && (*stored)->insight_types == joined) {
+        auto restored = InsightsAnalyzer::FromJson((*stored)->state, options_.insights);
+        if (restored) {
+          analyzer = std::move(restored).value();
+        } else {
+          spdlog::warn(
+              "cloudtrail: the Insights baseline of {} is not usable ({}); learning "
+              "afresh",
+              trail.name, restored.error().message);
+        }
+      }
+    }
+  }
+  return analyzers_.insert_or_assign({key, region}, Analyzer{types, std::move(analyzer), now})
+      .first->second.analyzer;
+}
+
+void TrailDeliverer::DeliverInsights(std::int64_t now, bool stopping, bool delivery_round) {
   for (auto it = analyzers_.begin(); it != analyzers_.end();) {
     const auto& [trail_key, region] = it->first;
     TrailRegistry::TrailPtr trail;
@@ -258,10 +297,34 @@ void TrailDeliverer::DeliverInsights(std::int64_t now) {
       if (TrailRegistry::KeyOf(*t) == trail_key) trail = t;
     }
     if (!trail || trail->insight_types != it->second.types) {  // deleted or reconfigured
+      if (InsightsStore* store = insights_store();
+          store && (!trail || trail->insight_types.empty())) {
+        if (Status removed = store->Remove(trail_key); !removed) {
+          spdlog::warn("cloudtrail: forgetting an Insights baseline failed: {}",
+                       removed.error().message);
+        }
+      }
       it = analyzers_.erase(it);
       continue;
     }
-    std::vector<pipeline::TrailEvent> events = it->second.analyzer.Tick(now, random_);
+    const RegionKey it_key = it->first;
+    Analyzer& entry = it->second;
+    std::vector<pipeline::TrailEvent> events = entry.analyzer.Tick(now, random_);
+    // Saved at most once a minute, at shutdown, and at once when it started or ended an insight
+    // (a restart must not start the same insight again).
+    if (entry.analyzer.changed() &&
+        (stopping || !events.empty() || now - entry.saved_at >= options_.insights.minute_millis)) {
+      if (InsightsStore* store = insights_store()) {
+        Status saved = store->Save(trail_key, region,
+                                   StoredInsights{Join(entry.types, ","), entry.analyzer.ToJson()});
+        if (!saved) {
+          spdlog::warn("cloudtrail: saving the Insights baseline of {} failed: {}", trail->name,
+                       saved.error().message);
+        }
+      }
+      entry.analyzer.ClearChanged();
+      entry.saved_at = now;
+    }
     ++it;
     if (events.empty()) continue;
     if (EventHistory* history = insight_history_.load()) {
@@ -269,14 +332,47 @@ void TrailDeliverer::DeliverInsights(std::int64_t now) {
         spdlog::error("cloudtrail: storing Insights events failed: {}", st.error().message);
       }
     }
-    std::vector<std::string_view> records;
-    std::int64_t newest = 0;
+    PendingInsights& pending = pending_insights_[it_key];
     for (const auto& e : events) {
-      records.push_back(e.record_json);
-      newest = std::max(newest, e.event_time_millis);
+      if (pending.records.size() >= kMaxPendingRecords) {
+        pending.records.erase(pending.records.begin());
+      }
+      pending.records.push_back(e.record_json);
+      pending.newest = std::max(pending.newest, e.event_time_millis);
     }
+    pending.fresh = true;
+    // Insights events go to the trail's log group too, like every event the trail logs.
+    if (!trail->cwl_group_arn.empty() && !trail->cwl_role_arn.empty()) {
+      std::vector<LogEventOut> log_events;
+      for (const auto& e : events) {
+        log_events.push_back(LogEventOut{e.event_time_millis, e.record_json});
+      }
+      DeliverToLogs(*trail, region, log_events);
+    }
+  }
+  DeliverInsightFiles(now, delivery_round);
+}
+
+void TrailDeliverer::DeliverInsightFiles(std::int64_t now, bool retry) {
+  for (auto it = pending_insights_.begin(); it != pending_insights_.end();) {
+    const auto& [trail_key, region] = it->first;
+    PendingInsights& pending = it->second;
+    TrailRegistry::TrailPtr trail;
+    for (const auto& t : *registry_.trails()) {
+      if (TrailRegistry::KeyOf(*t) == trail_key) trail = t;
+    }
+    if (!trail || pending.records.empty()) {
+      it = pending_insights_.erase(it);
+      continue;
+    }
+    // New Insights events go out at once; ones that failed wait for the next delivery round.
+    if (!pending.fresh && !retry) {
+      ++it;
+      continue;
+    }
+    pending.fresh = false;
     const std::string key = LogFileKey(trail->s3_prefix, trail->account_id, "CloudTrail-Insight",
-                                       region, now, newest, RandomSuffix());
+                                       region, now, pending.newest, RandomSuffix());
     auto access = targets_.BucketAllows(trail->s3_bucket, "s3:PutObject",
                                         "arn:aws:s3:::" + trail->s3_bucket + "/" + key,
                                         DeliveryContext(*trail));
@@ -285,17 +381,21 @@ void TrailDeliverer::DeliverInsights(std::int64_t now) {
       error = access.error().message;
     } else if (*access != BucketAccess::kAllowed) {
       error = ErrorName(*access);
-    } else if (Status put = targets_.PutObject(
-                   trail->s3_bucket, key, Gzip(RecordsDocument(records)), "application/json", {});
-               !put) {
-      error = put.error().message;
+    } else {
+      std::vector<std::string_view> records(pending.records.begin(), pending.records.end());
+      Status put = targets_.PutObject(trail->s3_bucket, key, Gzip(RecordsDocument(records)),
+                                      "application/json", {});
+      if (!put) error = put.error().code.empty() ? put.error().message : put.error().code;
     }
     if (!error.empty()) {
-      spdlog::warn("cloudtrail: trail {}: Insights delivery failed: {}", trail->name, error);
+      spdlog::warn("cloudtrail: trail {}: Insights delivery to s3://{} failed: {}", trail->name,
+                   trail->s3_bucket, error);
       registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_delivery_error = error; });
-    } else {
-      registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_insight_millis = now; });
+      ++it;  // kept for the next round
+      continue;
     }
+    registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_insight_millis = now; });
+    it = pending_insights_.erase(it);
   }
 }
 

@@ -6,6 +6,10 @@
 //   * S3: records are buffered per (trail, Region) and written every `delivery_millis` as one
 //     gzip {"Records":[...]} file, as cloudtrail.amazonaws.com (the bucket policy is checked; a
 //     denial is the trail's LatestDeliveryError and the records wait for the next round);
+//   * Insights (PutInsightSelectors): an InsightsAnalyzer per (trail, Region) sees the trail's
+//     events; its Start/End events go to the event history (LookupEvents EventCategory=insight),
+//     to S3 under CloudTrail-Insight/ and to the trail's log group; its state is kept in
+//     cloudtrail.db (InsightsStore) once a minute and at shutdown;
 //   * digests (EnableLogFileValidation): every `digest_millis` per Region, listing the files
 //     delivered since the previous digest with their SHA-256, chained to the previous digest and
 //     signed with the home Region's key (SigningKeys).
@@ -18,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -28,6 +33,7 @@
 #include "common/random.h"
 #include "services/cloudtrail/event_history.h"
 #include "services/cloudtrail/insights.h"
+#include "services/cloudtrail/insights_store.h"
 #include "services/cloudtrail/log_files.h"
 #include "services/cloudtrail/signing_keys.h"
 #include "services/cloudtrail/trail_recorder.h"
@@ -40,6 +46,7 @@ struct DeliveryOptions {
   std::int64_t delivery_millis = 60'000;
   std::int64_t digest_millis = 3'600'000;
   std::size_t max_queued_events = 262'144;  // back-pressure on the recorder beyond this
+  InsightsOptions insights{};
 };
 
 class TrailDeliverer final : public StoredEventsListener {
@@ -51,7 +58,8 @@ class TrailDeliverer final : public StoredEventsListener {
   TrailDeliverer& operator=(const TrailDeliverer&) = delete;
 
   void OnStored(std::vector<pipeline::TrailEvent>& batch) override;
-  // Where Insights events are stored for LookupEvents (EventCategory=insight); set before use.
+  // Where Insights events are stored for LookupEvents (EventCategory=insight), and whose
+  // database keeps the Insights baselines across restarts; set before use.
   void SetInsightHistory(EventHistory* history) { insight_history_ = history; }
 
   // Routes everything queued, writes every buffered file and (with `digests`) the digests due
@@ -72,7 +80,12 @@ class TrailDeliverer final : public StoredEventsListener {
   void Route(std::vector<pipeline::TrailEvent>& events);
   void DeliverFiles(std::int64_t now);
   void DeliverDigests(std::int64_t now, bool only_with_files);
-  void DeliverInsights(std::int64_t now);
+  void DeliverInsights(std::int64_t now, bool stopping, bool delivery_round);
+  // Writes the Insights events waiting for S3 (new ones at once, failed ones each round).
+  void DeliverInsightFiles(std::int64_t now, bool retry);
+  InsightsAnalyzer& AnalyzerFor(const Trail& trail, const std::string& key,
+                                const std::string& region);
+  InsightsStore* insights_store();
   void DeliverToLogs(const Trail& trail, const std::string& region,
                      std::vector<LogEventOut>& events);
   std::string RandomSuffix();
@@ -103,9 +116,17 @@ class TrailDeliverer final : public StoredEventsListener {
   struct Analyzer {
     std::vector<std::string> types;
     InsightsAnalyzer analyzer;
+    std::int64_t saved_at = 0;  // when its state was last written to the InsightsStore
   };
   std::map<RegionKey, Analyzer> analyzers_;
+  struct PendingInsights {
+    std::vector<std::string> records;
+    std::int64_t newest = 0;
+    bool fresh = false;  // has records not tried yet
+  };
+  std::map<RegionKey, PendingInsights> pending_insights_;
   std::atomic<EventHistory*> insight_history_{nullptr};
+  std::unique_ptr<InsightsStore> insights_store_;  // over insight_history_'s database
   std::int64_t next_delivery_ = 0;
   std::int64_t next_digest_ = 0;
 

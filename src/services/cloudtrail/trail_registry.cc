@@ -119,7 +119,12 @@ Status TrailRegistry::Remove(const Trail& trail) {
     auto st = c.Prepare("DELETE FROM trails WHERE account_id = ? AND home_region = ? AND name = ?");
     if (!st) return st.error();
     if (Status b = st->BindAll(trail.account_id, trail.home_region, trail.name); !b) return b;
-    return st->Exec();
+    if (Status done = st->Exec(); !done) return done;
+    // Its Insights baselines go with it (a new trail of the same name learns afresh).
+    auto insights = c.Prepare("DELETE FROM insights_baselines WHERE trail_key = ?");
+    if (!insights) return insights.error();
+    if (Status b = insights->BindAll(key); !b) return b;
+    return insights->Exec();
   });
   if (!written) return written;
   if (Status synced = db_.Sync(); !synced) return synced;

@@ -653,6 +653,18 @@ Result<Value> CloudTrailService::PutInsightSelectors(RequestContext& context, co
       if (type != "ApiCallRateInsight" && type != "ApiErrorRateInsight") {
         return Error("InvalidInsightSelectorsException", "Insight type " + type + " is not valid.");
       }
+      // Insights on data events (EventCategories ["Data"]) are not implemented; management
+      // events, the default, are.
+      if (const Value* categories = Present(item, "EventCategories");
+          categories && categories->is_list()) {
+        for (const Value& category : categories->as_list()) {
+          if (category.is_string() && category.as_string() != "Management") {
+            return Error("UnsupportedOperationException",
+                         "trailwatch does not support CloudTrail Insights on " +
+                             std::string(category.as_string()) + " events.");
+          }
+        }
+      }
       if (std::find(types.begin(), types.end(), type) != types.end()) continue;
       types.push_back(type);
       Value selector = Value::MakeStructure();
@@ -674,7 +686,9 @@ Result<Value> CloudTrailService::GetInsightSelectors(RequestContext& context, co
   const Trail& t = **found;
   if (t.insight_types.empty()) {
     return Error("InsightNotEnabledException",
-                 "Trail " + t.name + " does not have Insights enabled.");
+                 "Trail " + t.Arn() +
+                     " does not have Insights enabled. Edit the trail settings to enable "
+                     "Insights, and then try the operation again.");
   }
   Value selectors = Value::MakeList();
   for (const std::string& type : t.insight_types) {

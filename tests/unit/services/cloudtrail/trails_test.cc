@@ -502,6 +502,125 @@ TEST_F(DelivererTest, CloudWatchLogsGetEachRecordAtOnce) {
             std::string::npos);
 }
 
+// Insights through the deliverer: a learned baseline, a burst, then Start and End events in the
+// event history (LookupEvents EventCategory=insight), in a gzip file under CloudTrail-Insight/
+// and in the trail's log group; a restarted deliverer keeps the baseline (cloudtrail.db).
+TEST_F(DelivererTest, InsightsAreDeliveredAndTheirBaselineSurvivesARestart) {
+  DeliveryOptions options{3'600'000, 3'600'000};
+  options.insights.learning_minutes = 2;
+  options.insights.grace_millis = 0;
+  auto make_deliverer = [&] {
+    deliverer_ = std::make_unique<TrailDeliverer>(*registry_, targets_, *keys_, clock_, options);
+    deliverer_->SetInsightHistory(history_.get());
+  };
+  deliverer_.reset();
+  make_deliverer();
+  Trail t = BaseTrail();
+  t.insight_types = {"ApiCallRateInsight"};
+  t.cwl_group_arn = "arn:aws:logs:us-east-1:000000000000:log-group:trail-group:*";
+  t.cwl_role_arn = "arn:aws:iam::000000000000:role/CloudTrail_CloudWatchLogs_Role";
+  AddTrail(t);
+  auto at = [](std::int64_t millis, const char* name) {
+    pipeline::TrailEvent e = Event(name);
+    e.event_time_millis = millis;
+    return e;
+  };
+  // Three quiet minutes, evaluated; then the server stops (the baseline is saved).
+  Send({at(kNow + 1000, "CreateUser"), at(kNow + 61'000, "CreateUser"),
+        at(kNow + 121'000, "CreateUser")});
+  deliverer_->Flush(false);
+  clock_.Advance(3 * 60'000);
+  deliverer_->Flush(false);
+  deliverer_->Shutdown();
+  make_deliverer();
+  // Minute 3: a burst; minute 4: quiet again.
+  std::vector<pipeline::TrailEvent> burst;
+  for (int i = 0; i < 20; ++i) burst.push_back(at(kNow + 3 * 60'000 + i, "CreateUser"));
+  Send(burst);
+  deliverer_->Flush(false);
+  clock_.Advance(60'000);
+  Send({at(kNow + 4 * 60'000, "CreateUser")});
+  deliverer_->Flush(false);
+  clock_.Advance(60'000);
+  deliverer_->Flush(false);
+
+  LookupQuery query;
+  query.account_id = kAccount;
+  query.region = "us-east-1";
+  query.category = "Insight";
+  query.start_millis = kNow;
+  query.end_millis = kNow + 3'600'000;
+  auto page = history_->Lookup(query);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->events.size(), 2u);  // newest first
+  EXPECT_NE(page->events[0].event.record_json.find("\"state\":\"End\""), std::string::npos);
+  const std::string& start = page->events[1].event.record_json;
+  EXPECT_NE(start.find("\"state\":\"Start\""), std::string::npos);
+  EXPECT_EQ(page->events[1].event.event_name, "CreateUser");
+  // Judged against the three quiet minutes learned before the restart.
+  EXPECT_NE(start.find("\"baseline\":{\"average\":1}"), std::string::npos) << start;
+  EXPECT_NE(start.find("\"baselineDuration\":3"), std::string::npos) << start;
+
+  auto files = targets_.ObjectsUnder("logs/AWSLogs/000000000000/CloudTrail-Insight/");
+  ASSERT_EQ(files.size(), 2u);
+  const std::regex name(
+      "logs/AWSLogs/000000000000/CloudTrail-Insight/us-east-1/2026/01/01/"
+      "000000000000_CloudTrail-Insight_us-east-1_20260101T00(03|04)Z_[A-Za-z0-9]{16}\\.json\\.gz");
+  for (const auto& [key, object] : files) {
+    EXPECT_TRUE(std::regex_match(key, name)) << key;
+    auto body = Gunzip(object.body);
+    ASSERT_TRUE(body);
+    EXPECT_TRUE(body->starts_with("{\"Records\":[{\"eventVersion\":\"1.09\"")) << *body;
+    EXPECT_NE(body->find("\"eventType\":\"AwsCloudTrailInsight\""), std::string::npos);
+  }
+  std::lock_guard lock(targets_.mu);
+  int insight_log_events = 0;
+  for (const std::string& line : targets_.log_events) {
+    if (line.find("AwsCloudTrailInsight") != std::string::npos) ++insight_log_events;
+  }
+  EXPECT_EQ(insight_log_events, 2);
+}
+
+// Insights events S3 refused wait for the next delivery round, like log files.
+TEST_F(DelivererTest, RefusedInsightsFilesAreRetried) {
+  DeliveryOptions options{3'600'000, 3'600'000};
+  options.insights.learning_minutes = 1;
+  options.insights.grace_millis = 0;
+  deliverer_.reset();
+  deliverer_ = std::make_unique<TrailDeliverer>(*registry_, targets_, *keys_, clock_, options);
+  deliverer_->SetInsightHistory(history_.get());
+  Trail t = BaseTrail();
+  t.insight_types = {"ApiCallRateInsight"};
+  AddTrail(t);
+  auto at = [](std::int64_t millis) {
+    pipeline::TrailEvent e = Event("CreateUser");
+    e.event_time_millis = millis;
+    return e;
+  };
+  Send({at(kNow + 1000)});
+  deliverer_->Flush(false);
+  clock_.Advance(60'000);
+  deliverer_->Flush(false);
+  targets_.bucket_allows = false;
+  std::vector<pipeline::TrailEvent> burst;
+  for (int i = 0; i < 20; ++i) burst.push_back(at(kNow + 60'000 + i));
+  Send(burst);
+  deliverer_->Flush(false);
+  clock_.Advance(60'000);
+  deliverer_->Flush(false);  // the Start event: refused
+  const std::string prefix = "logs/AWSLogs/000000000000/CloudTrail-Insight/";
+  EXPECT_TRUE(targets_.ObjectsUnder(prefix).empty());
+  EXPECT_EQ(registry_->State(TrailRegistry::KeyOf(t)).latest_delivery_error, "AccessDenied");
+  targets_.bucket_allows = true;
+  deliverer_->Flush(false);
+  auto files = targets_.ObjectsUnder(prefix);
+  ASSERT_EQ(files.size(), 1u);
+  auto body = Gunzip(files[0].second.body);
+  ASSERT_TRUE(body);
+  EXPECT_NE(body->find("\"state\":\"Start\""), std::string::npos) << *body;
+  EXPECT_TRUE(registry_->State(TrailRegistry::KeyOf(t)).latest_insight_millis);
+}
+
 // The trail operations over the same fakes.
 class TrailOpsTest : public DelivererTest {
  protected:
@@ -624,10 +743,27 @@ TEST_F(TrailOpsTest, LifecycleSelectorsTagsAndErrors) {
   EXPECT_EQ(ErrorOf(&S::PutEventSelectors, Input({{"TrailName", "main"}, {"EventSelectors", six}})),
             "InvalidEventSelectorsException");
 
-  EXPECT_EQ(ErrorOf(&S::GetInsightSelectors, Input({{"TrailName", "main"}})),
-            "InsightNotEnabledException");
+  auto not_enabled = Call(&S::GetInsightSelectors, Input({{"TrailName", "main"}}));
+  ASSERT_FALSE(not_enabled);
+  EXPECT_EQ(not_enabled.error().code, "InsightNotEnabledException");
+  EXPECT_EQ(not_enabled.error().message,
+            "Trail arn:aws:cloudtrail:us-east-1:000000000000:trail/main does not have Insights "
+            "enabled. Edit the trail settings to enable Insights, and then try the operation "
+            "again.");
   Value insight = Value::MakeStructure();
   insight.Set("InsightType", "ApiCallRateInsight");
+  // Insights on data events are not implemented, and say so; on management events they are.
+  Value on_data = insight;
+  on_data.Set("EventCategories", Value::MakeList({Value("Management"), Value("Data")}));
+  EXPECT_EQ(
+      ErrorOf(&S::PutInsightSelectors,
+              Input({{"TrailName", "main"}, {"InsightSelectors", Value::MakeList({on_data})}})),
+      "UnsupportedOperationException");
+  Value on_management = insight;
+  on_management.Set("EventCategories", Value::MakeList({Value("Management")}));
+  EXPECT_TRUE(
+      Call(&S::PutInsightSelectors,
+           Input({{"TrailName", "main"}, {"InsightSelectors", Value::MakeList({on_management})}})));
   ASSERT_TRUE(
       Call(&S::PutInsightSelectors,
            Input({{"TrailName", "main"}, {"InsightSelectors", Value::MakeList({insight})}})));
