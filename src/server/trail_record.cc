@@ -269,6 +269,32 @@ std::vector<pipeline::TrailResource> Resources(const ApiCall& call) {
   return out;
 }
 
+// The errorCode CloudTrail records. Query-protocol services (IAM, STS, SNS, CloudWatch) answer a
+// modeled error with the model's wire code (NoSuchEntity), but their records name the error by
+// its exception shape (NoSuchEntityException), as real records show for IAM and RDS. Codes the
+// model does not define (AccessDenied, ValidationError, Throttling) and codes that already are a
+// shape name (CloudWatch's ResourceNotFound) are recorded as sent; JSON services already send
+// shape names and S3 (rest-xml) records its REST codes, so neither changes.
+std::string RecordedErrorCode(const ApiCall& call) {
+  const std::string& code = call.error->code;
+  const protocol::ServiceModel* service = call.service;
+  if (!service || !service->Speaks(protocol::Protocol::kQuery)) return code;
+  auto declares = [&](const Shape* shape) {
+    return shape && shape->exception &&
+           (shape->name == code || shape->error_code == code || shape->query_error_code == code);
+  };
+  // The operation's own error list first: two shapes can share a code (CloudWatch's
+  // DashboardNotFoundError and ResourceNotFound both answer ResourceNotFound).
+  if (call.operation) {
+    for (const Shape* shape : call.operation->errors) {
+      if (declares(shape)) return shape->name;
+    }
+  }
+  if (const Shape* named = service->FindShape(code); named && named->exception) return code;
+  if (const Shape* shape = service->FindErrorShape(code); declares(shape)) return shape->name;
+  return code;
+}
+
 bool IsDataEvent(const ApiCall& call) {
   // S3 object-level calls are data events; everything else here is a management event.
   static constexpr std::string_view kS3Data[] = {"GetObject",
@@ -346,7 +372,8 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
                              {"AWS::S3::Object", std::string(bucket) + "/" + std::string(key)});
     }
   }
-  if (call.error) event.error_code = call.error->code;
+  // LookupEvents and Insights attribute errors by the code the record carries.
+  if (call.error) event.error_code = RecordedErrorCode(call);
   const bool global =
       call.service && (call.service->name() == "iam" || call.service->name() == "sts");
   event.aws_region = global || call.region.empty() ? "us-east-1" : call.region;
@@ -362,7 +389,7 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   record["sourceIPAddress"] = call.source_ip;
   record["userAgent"] = call.user_agent;
   if (call.error) {
-    record["errorCode"] = call.error->code;
+    record["errorCode"] = event.error_code;
     record["errorMessage"] = call.error->message;
   }
   const Shape* input_shape = call.operation ? call.operation->input : nullptr;

@@ -78,7 +78,9 @@ def test_denied_and_refused_calls_are_recorded(server, clients, activity):
     events = lookup(clients, "aws_v2", server.endpoint, "Username", activity["user"])
     by_name = {e["EventName"]: e["CloudTrailEvent"] for e in events}
     denied = by_name["CreateTopic"]
-    assert denied["errorCode"] in ("AuthorizationError", "AccessDenied")
+    # SNS answers AuthorizationError; the record names its model shape, as for other modeled
+    # errors of query services.
+    assert denied["errorCode"] == "AuthorizationErrorException"
     # SNS writes its action prefix in capitals ("SNS:CreateTopic") in its denial messages.
     assert "is not authorized to perform: sns:createtopic" in denied["errorMessage"].lower()
     assert denied["userIdentity"]["type"] == "IAMUser"
@@ -87,6 +89,45 @@ def test_denied_and_refused_calls_are_recorded(server, clients, activity):
     refused = by_name["ListUsers"]
     assert refused["errorCode"] == "SignatureDoesNotMatch"
     assert refused["userIdentity"]["accessKeyId"] == activity["key"]["AccessKeyId"]
+
+
+def test_failed_calls_record_the_error_as_cloudtrail_names_it(server, clients):
+    """The client gets the wire code (NoSuchEntity); the record names the model's exception
+    shape (NoSuchEntityException), as real IAM records do. Codes the model does not rename
+    (S3's REST codes) are recorded as sent."""
+    v2 = clients["aws_v2"]
+    ep = server.endpoint
+    tag = uuid.uuid4().hex[:8]
+    missing_user = "ct-missing-" + tag
+    existing_user = "ct-exists-" + tag
+    assert run_aws(v2, ep, ["iam", "create-user", "--user-name", existing_user])[0] == 0
+    # (operation, boto call, expected client code, expected recorded code, record message)
+    cases = [
+        ("GetUser", ("iam", "get_user", {"UserName": missing_user}), "NoSuchEntity",
+         "NoSuchEntityException", f"The user with name {missing_user} cannot be found."),
+        ("CreateUser", ("iam", "create_user", {"UserName": existing_user}),
+         "EntityAlreadyExists", "EntityAlreadyExistsException", None),
+        ("GetTopicAttributes", ("sns", "get_topic_attributes",
+                                {"TopicArn": f"arn:aws:sns:us-east-1:000000000000:none-{tag}"}),
+         "NotFound", "NotFoundException", None),
+        ("PutMetricAlarm", ("cloudwatch", "put_metric_alarm", {
+            "AlarmName": "ct-alarm-" + tag, "MetricName": "m", "Namespace": "ct/" + tag,
+            "Statistic": "Average", "Period": 7, "EvaluationPeriods": 1, "Threshold": 1.0,
+            "ComparisonOperator": "GreaterThanThreshold"}),
+         "InvalidParameterValue", "InvalidParameterValueException", None),
+        ("DeleteBucket", ("s3", "delete_bucket", {"Bucket": "ct-none-" + tag}),
+         "NoSuchBucket", "NoSuchBucket", "The specified bucket does not exist"),
+    ]
+    for operation, (service, method, params), client_code, recorded, message in cases:
+        out = run_boto(clients["python_new"], ep, service, method, params)
+        assert out["error"]["Code"] == client_code, (operation, out)
+        events = lookup(clients, "aws_v2", ep, "EventName", operation)
+        failed = [e["CloudTrailEvent"] for e in events
+                  if e["CloudTrailEvent"].get("errorMessage") == out["error"]["Message"]]
+        assert failed, (operation, out, [e["CloudTrailEvent"].get("errorCode") for e in events])
+        assert failed[0]["errorCode"] == recorded, (operation, failed[0])
+        if message is not None:
+            assert failed[0]["errorMessage"] == message
 
 
 def test_lookup_errors(server, clients):
