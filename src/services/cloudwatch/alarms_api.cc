@@ -132,9 +132,9 @@ Result<AlarmConfig> ReadAlarmConfig(const Value& input) {
   return c;
 }
 
-}  // namespace
-
-Value CloudWatchService::AlarmToValue(const Alarm& a) {
+// The members DescribeAlarms gives metric and composite alarms alike, in AWS's order: name and
+// ARN through StateUpdatedTimestamp.
+Value CommonAlarmMembers(const Alarm& a) {
   const AlarmConfig& c = a.config;
   Value v = Value::MakeStructure(
       {{"AlarmName", c.name}, {"AlarmArn", AlarmArn(a.region, a.account_id, c.name)}});
@@ -149,6 +149,14 @@ Value CloudWatchService::AlarmToValue(const Alarm& a) {
   v.Set("StateReason", a.status.reason);
   if (!a.status.reason_data.empty()) v.Set("StateReasonData", a.status.reason_data);
   v.Set("StateUpdatedTimestamp", protocol::Timestamp{a.status.state_updated_ms});
+  return v;
+}
+
+}  // namespace
+
+Value CloudWatchService::AlarmToValue(const Alarm& a) {
+  const AlarmConfig& c = a.config;
+  Value v = CommonAlarmMembers(a);
   if (c.is_math()) {
     Value metrics = Value::MakeList();
     for (const MetricQuery& q : c.metrics) {
@@ -241,19 +249,7 @@ Result<Value> CloudWatchService::PutMetricAlarm(RequestContext& context, const V
 
 Value CloudWatchService::CompositeToValue(const Alarm& a) {
   const AlarmConfig& c = a.config;
-  Value v = Value::MakeStructure(
-      {{"AlarmName", c.name}, {"AlarmArn", AlarmArn(a.region, a.account_id, c.name)}});
-  if (c.description) v.Set("AlarmDescription", *c.description);
-  v.Set("AlarmConfigurationUpdatedTimestamp",
-        protocol::Timestamp{a.status.configuration_updated_ms});
-  v.Set("ActionsEnabled", c.actions_enabled);
-  v.Set("OKActions", Strings(c.ok_actions));
-  v.Set("AlarmActions", Strings(c.alarm_actions));
-  v.Set("InsufficientDataActions", Strings(c.insufficient_data_actions));
-  v.Set("StateValue", std::string(StateName(a.status.state)));
-  v.Set("StateReason", a.status.reason);
-  if (!a.status.reason_data.empty()) v.Set("StateReasonData", a.status.reason_data);
-  v.Set("StateUpdatedTimestamp", protocol::Timestamp{a.status.state_updated_ms});
+  Value v = CommonAlarmMembers(a);
   v.Set("AlarmRule", c.alarm_rule.value_or(""));
   v.Set("StateTransitionedTimestamp", protocol::Timestamp{a.status.state_transitioned_ms});
   return v;
