@@ -633,14 +633,22 @@ AwsError TagTargetNotFound(const std::string& arn) {
 }
 }  // namespace
 
-Result<Value> CloudWatchService::TagResource(RequestContext& context, const Value& input) {
-  const std::string arn(input.GetString("ResourceARN"));
-  std::lock_guard<std::mutex> lock(mutex_);
+Result<Alarm*> CloudWatchService::FindTaggedAlarmLocked(RequestContext& context,
+                                                        const std::string& arn) {
   auto name = AlarmNameFromArn(arn, std::string(context.region), context.principal.account_id);
   Alarm* alarm =
       name ? FindAlarmLocked(context.principal.account_id, std::string(context.region), *name)
            : nullptr;
   if (!alarm) return TagTargetNotFound(arn);
+  return alarm;
+}
+
+Result<Value> CloudWatchService::TagResource(RequestContext& context, const Value& input) {
+  const std::string arn(input.GetString("ResourceARN"));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = FindTaggedAlarmLocked(context, arn);
+  if (!found) return std::move(found).error();
+  Alarm* alarm = *found;
   if (const Value* tags = input.Find("Tags"); tags && tags->is_list()) {
     for (const Value& t : tags->as_list()) {
       std::string key(t.GetString("Key"));
@@ -664,11 +672,9 @@ Result<Value> CloudWatchService::TagResource(RequestContext& context, const Valu
 Result<Value> CloudWatchService::UntagResource(RequestContext& context, const Value& input) {
   const std::string arn(input.GetString("ResourceARN"));
   std::lock_guard<std::mutex> lock(mutex_);
-  auto name = AlarmNameFromArn(arn, std::string(context.region), context.principal.account_id);
-  Alarm* alarm =
-      name ? FindAlarmLocked(context.principal.account_id, std::string(context.region), *name)
-           : nullptr;
-  if (!alarm) return TagTargetNotFound(arn);
+  auto found = FindTaggedAlarmLocked(context, arn);
+  if (!found) return std::move(found).error();
+  Alarm* alarm = *found;
   for (const std::string& key : StringList(input, "TagKeys")) {
     std::erase_if(alarm->config.tags, [&](auto& p) { return p.first == key; });
   }
@@ -679,11 +685,9 @@ Result<Value> CloudWatchService::UntagResource(RequestContext& context, const Va
 Result<Value> CloudWatchService::ListTagsForResource(RequestContext& context, const Value& input) {
   const std::string arn(input.GetString("ResourceARN"));
   std::lock_guard<std::mutex> lock(mutex_);
-  auto name = AlarmNameFromArn(arn, std::string(context.region), context.principal.account_id);
-  Alarm* alarm =
-      name ? FindAlarmLocked(context.principal.account_id, std::string(context.region), *name)
-           : nullptr;
-  if (!alarm) return TagTargetNotFound(arn);
+  auto found = FindTaggedAlarmLocked(context, arn);
+  if (!found) return std::move(found).error();
+  Alarm* alarm = *found;
   Value tags = Value::MakeList();
   for (const auto& [k, v] : alarm->config.tags) {
     tags.Push(Value::MakeStructure({{"Key", k}, {"Value", v}}));
