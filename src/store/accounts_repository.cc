@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "store/sqlite/sql.h"
+
 namespace tw::store {
 namespace {
 
@@ -23,15 +25,6 @@ AccessKeyRecord ReadKey(const Statement& row) {
   key.last_used_service = row.ColumnOptionalString(8);
   key.last_used_region = row.ColumnOptionalString(9);
   return key;
-}
-
-// Runs a statement with parameters to completion.
-template <typename... Args>
-Status Run(Connection& connection, std::string_view sql, const Args&... args) {
-  Result<Statement> stmt = connection.Prepare(sql);
-  if (!stmt) return std::move(stmt).error();
-  if (Status st = stmt->BindAll(args...); !st) return st;
-  return stmt->Exec();
 }
 
 const std::string& FindKeySql() {
@@ -59,10 +52,10 @@ std::string_view KeyStatusName(KeyStatus status) {
 
 Status AccountsRepository::EnsureAccount(std::string_view account_id, std::int64_t now) {
   return db_.Write([&](Connection& c) {
-    return Run(c,
-               "INSERT INTO accounts (account_id, created_at) VALUES (?, ?) "
-               "ON CONFLICT (account_id) DO NOTHING",
-               account_id, now);
+    return sql::Exec(c,
+                     "INSERT INTO accounts (account_id, created_at) VALUES (?, ?) "
+                     "ON CONFLICT (account_id) DO NOTHING",
+                     account_id, now);
   });
 }
 
@@ -112,44 +105,46 @@ Status AccountsRepository::PutRootAccessKey(std::string_view account_id,
                                             std::string_view access_key_id,
                                             std::string_view secret_access_key, std::int64_t now) {
   return db_.Write([&](Connection& c) -> Status {
-    if (Status st = Run(c,
-                        "INSERT INTO accounts (account_id, created_at) VALUES (?, ?) "
-                        "ON CONFLICT (account_id) DO NOTHING",
-                        account_id, now);
+    if (Status st = sql::Exec(c,
+                              "INSERT INTO accounts (account_id, created_at) VALUES (?, ?) "
+                              "ON CONFLICT (account_id) DO NOTHING",
+                              account_id, now);
         !st) {
       return st;
     }
-    if (Status st = Run(c,
-                        "DELETE FROM access_keys WHERE account_id = ? AND owner_type = 'root' "
-                        "AND access_key_id <> ?",
-                        account_id, access_key_id);
+    if (Status st =
+            sql::Exec(c,
+                      "DELETE FROM access_keys WHERE account_id = ? AND owner_type = 'root' "
+                      "AND access_key_id <> ?",
+                      account_id, access_key_id);
         !st) {
       return st;
     }
-    if (Status st = Run(c,
-                        "UPDATE access_keys SET secret_access_key = ?, status = 'Active' "
-                        "WHERE access_key_id = ? AND account_id = ? AND owner_type = 'root'",
-                        secret_access_key, access_key_id, account_id);
+    if (Status st = sql::Exec(c,
+                              "UPDATE access_keys SET secret_access_key = ?, status = 'Active' "
+                              "WHERE access_key_id = ? AND account_id = ? AND owner_type = 'root'",
+                              secret_access_key, access_key_id, account_id);
         !st) {
       return st;
     }
     if (c.Changes() > 0) return {};
     // New key. An id taken by another owner fails on the primary key and rolls everything back.
-    return Run(c,
-               "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, owner_type, "
-               "user_name, status, created_at) VALUES (?, ?, ?, 'root', NULL, 'Active', ?)",
-               access_key_id, secret_access_key, account_id, now);
+    return sql::Exec(
+        c,
+        "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, owner_type, "
+        "user_name, status, created_at) VALUES (?, ?, ?, 'root', NULL, 'Active', ?)",
+        access_key_id, secret_access_key, account_id, now);
   });
 }
 
 Status AccountsRepository::RecordKeyUse(std::string_view access_key_id, std::int64_t when,
                                         std::string_view service, std::string_view region) {
   return db_.Write([&](Connection& c) {
-    return Run(c,
-               "UPDATE access_keys SET last_used_at = ?1, last_used_service = ?2, "
-               "last_used_region = ?3 WHERE access_key_id = ?4 "
-               "AND (last_used_at IS NULL OR last_used_at <= ?1)",
-               when, service, region, access_key_id);
+    return sql::Exec(c,
+                     "UPDATE access_keys SET last_used_at = ?1, last_used_service = ?2, "
+                     "last_used_region = ?3 WHERE access_key_id = ?4 "
+                     "AND (last_used_at IS NULL OR last_used_at <= ?1)",
+                     when, service, region, access_key_id);
   });
 }
 
@@ -167,20 +162,20 @@ Result<std::optional<std::string>> AccountsRepository::GetSetting(std::string_vi
 
 Status AccountsRepository::PutSetting(std::string_view key, std::string_view value) {
   return db_.Write([&](Connection& c) {
-    return Run(c,
-               "INSERT INTO settings (key, value) VALUES (?, ?) "
-               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-               key, value);
+    return sql::Exec(c,
+                     "INSERT INTO settings (key, value) VALUES (?, ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     key, value);
   });
 }
 
 Result<std::optional<IamUserIdentity>> AccountsRepository::FindIamUser(std::string_view account_id,
                                                                        std::string_view user_name) {
   return db_.Read([&](Connection& c) -> Result<std::optional<IamUserIdentity>> {
-    Result<Statement> stmt = c.Prepare(
-        "SELECT user_id, path, user_name FROM iam_users WHERE account_id = ? AND user_name = ?");
+    Result<Statement> stmt = sql::Query(
+        c, "SELECT user_id, path, user_name FROM iam_users WHERE account_id = ? AND user_name = ?",
+        account_id, user_name);
     if (!stmt) return std::move(stmt).error();
-    if (Status st = stmt->BindAll(account_id, user_name); !st) return std::move(st).error();
     Result<StepResult> step = stmt->Step();
     if (!step) return std::move(step).error();
     if (*step == StepResult::kDone) return std::optional<IamUserIdentity>();
@@ -209,9 +204,8 @@ const std::string& ListOwnerKeysSql() {
 
 Result<std::vector<AccessKeyRecord>> ListOwnerAccessKeys(Connection& c, std::string_view account_id,
                                                          std::string_view user_name) {
-  Result<Statement> stmt = c.Prepare(ListOwnerKeysSql());
+  Result<Statement> stmt = sql::Query(c, ListOwnerKeysSql(), account_id, user_name);
   if (!stmt) return std::move(stmt).error();
-  if (Status st = stmt->BindAll(account_id, user_name); !st) return std::move(st).error();
   std::vector<AccessKeyRecord> keys;
   while (true) {
     Result<StepResult> step = stmt->Step();
@@ -222,19 +216,21 @@ Result<std::vector<AccessKeyRecord>> ListOwnerAccessKeys(Connection& c, std::str
 }
 
 Status InsertUserAccessKey(Connection& c, const AccessKeyRecord& key) {
-  return Run(c,
-             "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, owner_type, "
-             "user_name, status, created_at) VALUES (?, ?, ?, 'user', ?, ?, ?)",
-             key.access_key_id, key.secret_access_key, key.account_id, key.user_name,
-             KeyStatusName(key.status), key.created_at);
+  return sql::Exec(
+      c,
+      "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, owner_type, "
+      "user_name, status, created_at) VALUES (?, ?, ?, 'user', ?, ?, ?)",
+      key.access_key_id, key.secret_access_key, key.account_id, key.user_name,
+      KeyStatusName(key.status), key.created_at);
 }
 
 Status RenameUserAccessKeys(Connection& c, std::string_view account_id, std::string_view old_name,
                             std::string_view new_name) {
-  return Run(c,
-             "UPDATE access_keys SET user_name = ? WHERE account_id = ? AND owner_type = 'user' "
-             "AND user_name = ?",
-             new_name, account_id, old_name);
+  return sql::Exec(
+      c,
+      "UPDATE access_keys SET user_name = ? WHERE account_id = ? AND owner_type = 'user' "
+      "AND user_name = ?",
+      new_name, account_id, old_name);
 }
 
 Result<bool> SetOwnerAccessKeyStatus(Connection& c, std::string_view account_id,
@@ -243,7 +239,8 @@ Result<bool> SetOwnerAccessKeyStatus(Connection& c, std::string_view account_id,
   static const std::string sql = std::string("UPDATE access_keys SET status = ?3")
                                      .append(kOwnerFilter)
                                      .append(" AND access_key_id = ?4");
-  if (Status st = Run(c, sql, account_id, user_name, KeyStatusName(status), access_key_id); !st) {
+  if (Status st = sql::Exec(c, sql, account_id, user_name, KeyStatusName(status), access_key_id);
+      !st) {
     return std::move(st).error();
   }
   return c.Changes() > 0;
@@ -253,7 +250,7 @@ Result<bool> DeleteOwnerAccessKey(Connection& c, std::string_view account_id,
                                   std::string_view user_name, std::string_view access_key_id) {
   static const std::string sql =
       std::string("DELETE FROM access_keys").append(kOwnerFilter).append(" AND access_key_id = ?3");
-  if (Status st = Run(c, sql, account_id, user_name, access_key_id); !st) {
+  if (Status st = sql::Exec(c, sql, account_id, user_name, access_key_id); !st) {
     return std::move(st).error();
   }
   return c.Changes() > 0;

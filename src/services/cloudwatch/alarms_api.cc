@@ -132,9 +132,9 @@ Result<AlarmConfig> ReadAlarmConfig(const Value& input) {
   return c;
 }
 
-}  // namespace
-
-Value CloudWatchService::AlarmToValue(const Alarm& a) {
+// The members DescribeAlarms gives metric and composite alarms alike, in AWS's order: name and
+// ARN through StateUpdatedTimestamp.
+Value CommonAlarmMembers(const Alarm& a) {
   const AlarmConfig& c = a.config;
   Value v = Value::MakeStructure(
       {{"AlarmName", c.name}, {"AlarmArn", AlarmArn(a.region, a.account_id, c.name)}});
@@ -149,6 +149,14 @@ Value CloudWatchService::AlarmToValue(const Alarm& a) {
   v.Set("StateReason", a.status.reason);
   if (!a.status.reason_data.empty()) v.Set("StateReasonData", a.status.reason_data);
   v.Set("StateUpdatedTimestamp", protocol::Timestamp{a.status.state_updated_ms});
+  return v;
+}
+
+}  // namespace
+
+Value CloudWatchService::AlarmToValue(const Alarm& a) {
+  const AlarmConfig& c = a.config;
+  Value v = CommonAlarmMembers(a);
   if (c.is_math()) {
     Value metrics = Value::MakeList();
     for (const MetricQuery& q : c.metrics) {
@@ -241,19 +249,7 @@ Result<Value> CloudWatchService::PutMetricAlarm(RequestContext& context, const V
 
 Value CloudWatchService::CompositeToValue(const Alarm& a) {
   const AlarmConfig& c = a.config;
-  Value v = Value::MakeStructure(
-      {{"AlarmName", c.name}, {"AlarmArn", AlarmArn(a.region, a.account_id, c.name)}});
-  if (c.description) v.Set("AlarmDescription", *c.description);
-  v.Set("AlarmConfigurationUpdatedTimestamp",
-        protocol::Timestamp{a.status.configuration_updated_ms});
-  v.Set("ActionsEnabled", c.actions_enabled);
-  v.Set("OKActions", Strings(c.ok_actions));
-  v.Set("AlarmActions", Strings(c.alarm_actions));
-  v.Set("InsufficientDataActions", Strings(c.insufficient_data_actions));
-  v.Set("StateValue", std::string(StateName(a.status.state)));
-  v.Set("StateReason", a.status.reason);
-  if (!a.status.reason_data.empty()) v.Set("StateReasonData", a.status.reason_data);
-  v.Set("StateUpdatedTimestamp", protocol::Timestamp{a.status.state_updated_ms});
+  Value v = CommonAlarmMembers(a);
   v.Set("AlarmRule", c.alarm_rule.value_or(""));
   v.Set("StateTransitionedTimestamp", protocol::Timestamp{a.status.state_transitioned_ms});
   return v;
@@ -637,14 +633,22 @@ AwsError TagTargetNotFound(const std::string& arn) {
 }
 }  // namespace
 
-Result<Value> CloudWatchService::TagResource(RequestContext& context, const Value& input) {
-  const std::string arn(input.GetString("ResourceARN"));
-  std::lock_guard<std::mutex> lock(mutex_);
+Result<Alarm*> CloudWatchService::FindTaggedAlarmLocked(RequestContext& context,
+                                                        const std::string& arn) {
   auto name = AlarmNameFromArn(arn, std::string(context.region), context.principal.account_id);
   Alarm* alarm =
       name ? FindAlarmLocked(context.principal.account_id, std::string(context.region), *name)
            : nullptr;
   if (!alarm) return TagTargetNotFound(arn);
+  return alarm;
+}
+
+Result<Value> CloudWatchService::TagResource(RequestContext& context, const Value& input) {
+  const std::string arn(input.GetString("ResourceARN"));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = FindTaggedAlarmLocked(context, arn);
+  if (!found) return std::move(found).error();
+  Alarm* alarm = *found;
   if (const Value* tags = input.Find("Tags"); tags && tags->is_list()) {
     for (const Value& t : tags->as_list()) {
       std::string key(t.GetString("Key"));
@@ -668,11 +672,9 @@ Result<Value> CloudWatchService::TagResource(RequestContext& context, const Valu
 Result<Value> CloudWatchService::UntagResource(RequestContext& context, const Value& input) {
   const std::string arn(input.GetString("ResourceARN"));
   std::lock_guard<std::mutex> lock(mutex_);
-  auto name = AlarmNameFromArn(arn, std::string(context.region), context.principal.account_id);
-  Alarm* alarm =
-      name ? FindAlarmLocked(context.principal.account_id, std::string(context.region), *name)
-           : nullptr;
-  if (!alarm) return TagTargetNotFound(arn);
+  auto found = FindTaggedAlarmLocked(context, arn);
+  if (!found) return std::move(found).error();
+  Alarm* alarm = *found;
   for (const std::string& key : StringList(input, "TagKeys")) {
     std::erase_if(alarm->config.tags, [&](auto& p) { return p.first == key; });
   }
@@ -683,11 +685,9 @@ Result<Value> CloudWatchService::UntagResource(RequestContext& context, const Va
 Result<Value> CloudWatchService::ListTagsForResource(RequestContext& context, const Value& input) {
   const std::string arn(input.GetString("ResourceARN"));
   std::lock_guard<std::mutex> lock(mutex_);
-  auto name = AlarmNameFromArn(arn, std::string(context.region), context.principal.account_id);
-  Alarm* alarm =
-      name ? FindAlarmLocked(context.principal.account_id, std::string(context.region), *name)
-           : nullptr;
-  if (!alarm) return TagTargetNotFound(arn);
+  auto found = FindTaggedAlarmLocked(context, arn);
+  if (!found) return std::move(found).error();
+  Alarm* alarm = *found;
   Value tags = Value::MakeList();
   for (const auto& [k, v] : alarm->config.tags) {
     tags.Push(Value::MakeStructure({{"Key", k}, {"Value", v}}));

@@ -224,6 +224,9 @@ class CloudWatchService {
                          const std::string& name);
   // Enable/DisableAlarmActions: the named alarms of the caller's account and region.
   Result<Value> SetActionsEnabled(RequestContext& context, const Value& input, bool enabled);
+  // Tag/UntagResource, ListTagsForResource: the caller's alarm the ARN names, or
+  // ResourceNotFoundException. Holds mutex_.
+  Result<Alarm*> FindTaggedAlarmLocked(RequestContext& context, const std::string& arn);
 
   CloudWatchStore store_;
   const Clock& clock_;

@@ -4,21 +4,6 @@
 #include "services/iam/iam_service.h"
 
 namespace tw::services::iam {
-namespace {
-
-std::string_view EntityMember(EntityKind kind) {
-  switch (kind) {
-    case EntityKind::kUser:
-      return "UserName";
-    case EntityKind::kGroup:
-      return "GroupName";
-    case EntityKind::kRole:
-      return "RoleName";
-  }
-  return "UserName";
-}
-
-}  // namespace
 
 Result<Value> IamService::AttachPolicy(EntityKind kind, RequestContext& context,
                                        const Value& input) {

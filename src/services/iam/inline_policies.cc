@@ -6,18 +6,6 @@
 namespace tw::services::iam {
 namespace {
 
-std::string_view EntityMember(EntityKind kind) {
-  switch (kind) {
-    case EntityKind::kUser:
-      return "UserName";
-    case EntityKind::kGroup:
-      return "GroupName";
-    case EntityKind::kRole:
-      return "RoleName";
-  }
-  return "UserName";
-}
-
 // IAM's aggregate inline-policy quota per entity kind (characters, whitespace not counted).
 std::size_t InlineQuota(EntityKind kind) {
   switch (kind) {

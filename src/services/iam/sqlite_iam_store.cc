@@ -6,11 +6,12 @@
 #include <cctype>
 
 #include "services/iam/errors.h"
-#include "services/iam/sqlite_helpers.h"
 #include "store/sqlite/error.h"
+#include "store/sqlite/sql.h"
 
 namespace tw::services::iam {
 
+namespace sql = store::sql;
 using store::Connection;
 using store::Statement;
 

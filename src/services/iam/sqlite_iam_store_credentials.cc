@@ -2,12 +2,13 @@
 // Login profiles, the password policy, MFA devices, STS sessions and the credential report: the
 // SQL side (tables of 0005_iam_credentials.sql).
 #include "services/iam/errors.h"
-#include "services/iam/sqlite_helpers.h"
 #include "services/iam/sqlite_iam_store.h"
 #include "store/sqlite/error.h"
+#include "store/sqlite/sql.h"
 
 namespace tw::services::iam {
 
+namespace sql = store::sql;
 using store::Connection;
 using store::Statement;
 

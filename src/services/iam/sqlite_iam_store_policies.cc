@@ -3,12 +3,13 @@
 // side. Users, groups, roles, keys and the account are in sqlite_iam_store.cc.
 #include "common/strings.h"
 #include "services/iam/errors.h"
-#include "services/iam/sqlite_helpers.h"
 #include "services/iam/sqlite_iam_store.h"
 #include "store/sqlite/error.h"
+#include "store/sqlite/sql.h"
 
 namespace tw::services::iam {
 
+namespace sql = store::sql;
 using store::Connection;
 using store::Statement;
 

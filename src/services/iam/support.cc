@@ -229,4 +229,16 @@ Value AwsPolicyValue(const AwsManagedPolicy& policy, const PolicyUsage& usage, b
   return PolicyValue(record, with_details);
 }
 
+std::string_view EntityMember(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kUser:
+      return "UserName";
+    case EntityKind::kGroup:
+      return "GroupName";
+    case EntityKind::kRole:
+      return "RoleName";
+  }
+  return "UserName";
+}
+
 }  // namespace tw::services::iam

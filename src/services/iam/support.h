@@ -48,6 +48,8 @@ std::optional<std::int64_t> OptionalInteger(const Value& input, std::string_view
 bool BoolMember(const Value& input, std::string_view name, bool fallback = false);
 // The path member, "/" when absent.
 std::string PathOr(const Value& input, std::string_view name);
+// The input member naming an entity of `kind`: UserName, GroupName or RoleName.
+std::string_view EntityMember(EntityKind kind);
 
 // One page of `total` items as the request's Marker and MaxItems (default 100) select.
 struct Page {

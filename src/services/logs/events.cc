@@ -32,6 +32,17 @@ std::int64_t RetentionCutoff(const std::optional<int>& days, std::int64_t now) {
   return days ? now - *days * kMillisPerDay : 0;
 }
 
+// GetLogEvents' and FilterLogEvents' startTime and endTime, never before what the group's
+// retention keeps at `now`.
+EventRange RequestedRange(const Value& input, const std::optional<int>& retention_days,
+                          std::int64_t now) {
+  EventRange range;
+  range.start_time = OptionalInteger(input, "startTime");
+  range.end_time = OptionalInteger(input, "endTime");
+  range.not_before = RetentionCutoff(retention_days, now);
+  return range;
+}
+
 std::optional<std::int64_t> ParseInt64(std::string_view text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -131,11 +142,8 @@ Result<Value> LogsService::GetLogEvents(RequestContext& context, const Value& in
   if (!group) return std::move(group).error();
   if (!group->has_value()) return ResourceNotFound(kGroupNotFound);
 
-  EventRange range;
-  range.start_time = OptionalInteger(input, "startTime");
-  range.end_time = OptionalInteger(input, "endTime");
-  const std::int64_t now = EpochMillis(context.clock.Now());
-  range.not_before = RetentionCutoff((*group)->retention_days, now);
+  const EventRange range =
+      RequestedRange(input, (*group)->retention_days, EpochMillis(context.clock.Now()));
   const int limit = static_cast<int>(OptionalInteger(input, "limit").value_or(kDefaultEventsLimit));
 
   // A token carries its direction; without one, startFromHead picks it (default: the tail).
@@ -229,10 +237,8 @@ Result<Value> LogsService::FilterLogEvents(RequestContext& context, const Value&
   if (!group) return std::move(group).error();
   if (!group->has_value()) return ResourceNotFound(kGroupNotFound);
 
-  EventRange range;
-  range.start_time = OptionalInteger(input, "startTime");
-  range.end_time = OptionalInteger(input, "endTime");
-  range.not_before = RetentionCutoff((*group)->retention_days, EpochMillis(context.clock.Now()));
+  const EventRange range =
+      RequestedRange(input, (*group)->retention_days, EpochMillis(context.clock.Now()));
   const int limit = static_cast<int>(OptionalInteger(input, "limit").value_or(kDefaultEventsLimit));
   std::optional<EventCursor> cursor;
   if (auto text = OptionalString(input, "nextToken")) {

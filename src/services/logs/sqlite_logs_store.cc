@@ -6,41 +6,20 @@
 #include <limits>
 #include <utility>
 
+#include "store/sqlite/sql.h"
+
 namespace tw::services::logs {
 namespace {
 
 using store::Connection;
 using store::Statement;
 using store::StepResult;
+using store::sql::Exec;
+using store::sql::ForEachRow;
+using store::sql::Query;
 
 constexpr std::int64_t kMillisPerDay = 86'400'000;
 constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
-
-template <typename... Args>
-Result<Statement> PrepareBound(Connection& c, std::string_view sql, const Args&... args) {
-  Result<Statement> stmt = c.Prepare(sql);
-  if (!stmt) return std::move(stmt).error();
-  if (Status st = stmt->BindAll(args...); !st) return std::move(st).error();
-  return stmt;
-}
-
-template <typename... Args>
-Status Run(Connection& c, std::string_view sql, const Args&... args) {
-  Result<Statement> stmt = PrepareBound(c, sql, args...);
-  if (!stmt) return std::move(stmt).error();
-  return stmt->Exec();
-}
-
-// Steps `stmt` through its rows, calling `row(stmt)` for each.
-template <typename F>
-Status ForEachRow(Statement& stmt, F&& row) {
-  while (true) {
-    Result<StepResult> step = stmt.Step();
-    if (!step) return std::move(step).error();
-    if (*step == StepResult::kDone) return {};
-    row(stmt);
-  }
-}
 
 struct GroupRow {
   std::int64_t id = 0;
@@ -49,10 +28,10 @@ struct GroupRow {
 };
 
 Result<std::optional<GroupRow>> FindGroupRow(Connection& c, const GroupKey& key) {
-  auto stmt = PrepareBound(c,
-                           "SELECT id, retention_days, filters_version FROM logs_groups "
-                           "WHERE account_id = ? AND region = ? AND name = ?",
-                           key.account_id, key.region, key.name);
+  auto stmt = Query(c,
+                    "SELECT id, retention_days, filters_version FROM logs_groups "
+                    "WHERE account_id = ? AND region = ? AND name = ?",
+                    key.account_id, key.region, key.name);
   if (!stmt) return std::move(stmt).error();
   Result<StepResult> step = stmt->Step();
   if (!step) return std::move(step).error();
@@ -66,8 +45,8 @@ Result<std::optional<GroupRow>> FindGroupRow(Connection& c, const GroupKey& key)
 
 Result<std::optional<std::int64_t>> FindStreamId(Connection& c, std::int64_t group_id,
                                                  const std::string& stream) {
-  auto stmt = PrepareBound(c, "SELECT id FROM logs_streams WHERE group_id = ? AND name = ?",
-                           group_id, stream);
+  auto stmt =
+      Query(c, "SELECT id FROM logs_streams WHERE group_id = ? AND name = ?", group_id, stream);
   if (!stmt) return std::move(stmt).error();
   Result<StepResult> step = stmt->Step();
   if (!step) return std::move(step).error();
@@ -80,10 +59,10 @@ Status PurgeGroup(Connection& c, std::int64_t group_id, std::optional<int> reten
                   std::int64_t now) {
   if (!retention_days) return {};
   const std::int64_t cutoff = now - *retention_days * kMillisPerDay;
-  auto sum = PrepareBound(c,
-                          "SELECT COUNT(*), COALESCE(SUM(length(CAST(message AS BLOB))), 0) "
-                          "FROM logs_events WHERE group_id = ? AND timestamp < ?",
-                          group_id, cutoff);
+  auto sum = Query(c,
+                   "SELECT COUNT(*), COALESCE(SUM(length(CAST(message AS BLOB))), 0) "
+                   "FROM logs_events WHERE group_id = ? AND timestamp < ?",
+                   group_id, cutoff);
   if (!sum) return std::move(sum).error();
   Result<StepResult> step = sum->Step();
   if (!step) return std::move(step).error();
@@ -91,12 +70,12 @@ Status PurgeGroup(Connection& c, std::int64_t group_id, std::optional<int> reten
   const std::int64_t bytes = sum->ColumnInt64(1);
   if (count == 0) return {};
   if (Status st =
-          Run(c, "DELETE FROM logs_events WHERE group_id = ? AND timestamp < ?", group_id, cutoff);
+          Exec(c, "DELETE FROM logs_events WHERE group_id = ? AND timestamp < ?", group_id, cutoff);
       !st) {
     return st;
   }
-  return Run(c, "UPDATE logs_groups SET stored_bytes = MAX(0, stored_bytes - ?) WHERE id = ?",
-             bytes, group_id);
+  return Exec(c, "UPDATE logs_groups SET stored_bytes = MAX(0, stored_bytes - ?) WHERE id = ?",
+              bytes, group_id);
 }
 
 std::string EncodeDimensions(const TagList& dimensions) {
@@ -144,7 +123,7 @@ Result<std::vector<MetricFilterRecord>> LoadGroupFilters(Connection& c, std::int
                                      .append(
                                          " FROM logs_metric_filters f JOIN logs_groups g ON g.id = "
                                          "f.group_id WHERE f.group_id = ? ORDER BY f.name");
-  auto stmt = PrepareBound(c, sql, group_id);
+  auto stmt = Query(c, sql, group_id);
   if (!stmt) return std::move(stmt).error();
   std::vector<MetricFilterRecord> filters;
   if (Status st =
@@ -181,7 +160,7 @@ Result<std::vector<SubscriptionFilterRecord>> LoadSubscriptions(
               " FROM logs_subscription_filters s JOIN logs_groups g ON g.id = s.group_id "
               "WHERE s.group_id = ?1 AND (?2 IS NULL OR substr(s.name, 1, length(?2)) = ?2) "
               "AND (?3 IS NULL OR s.name > ?3) ORDER BY s.name LIMIT ?4");
-  auto stmt = PrepareBound(c, sql, group_id, name_prefix, after, limit);
+  auto stmt = Query(c, sql, group_id, name_prefix, after, limit);
   if (!stmt) return std::move(stmt).error();
   std::vector<SubscriptionFilterRecord> filters;
   if (Status st = ForEachRow(
@@ -238,7 +217,7 @@ constexpr FilterTable kSubscriptionFilterTable{
 // does).
 Result<bool> FilterLimitReached(Connection& c, const FilterTable& table, std::int64_t group_id,
                                 const std::string& name, int max_filters) {
-  auto existing = PrepareBound(c, table.count_sql, group_id, name);
+  auto existing = Query(c, table.count_sql, group_id, name);
   if (!existing) return std::move(existing).error();
   Result<StepResult> step = existing->Step();
   if (!step) return std::move(step).error();
@@ -247,8 +226,8 @@ Result<bool> FilterLimitReached(Connection& c, const FilterTable& table, std::in
 }
 
 Status BumpFiltersVersion(Connection& c, std::int64_t group_id) {
-  return Run(c, "UPDATE logs_groups SET filters_version = filters_version + 1 WHERE id = ?",
-             group_id);
+  return Exec(c, "UPDATE logs_groups SET filters_version = filters_version + 1 WHERE id = ?",
+              group_id);
 }
 
 // Deletes the group's filter `name` of the given kind.
@@ -257,7 +236,7 @@ Result<Outcome> DeleteGroupFilter(Connection& c, const FilterTable& table, const
   auto group = FindGroupRow(c, key);
   if (!group) return std::move(group).error();
   if (!group->has_value()) return Outcome::kNoGroup;
-  if (Status st = Run(c, table.delete_sql, (*group)->id, name); !st) {
+  if (Status st = Exec(c, table.delete_sql, (*group)->id, name); !st) {
     return std::move(st).error();
   }
   if (c.Changes() == 0) return Outcome::kNotFound;
@@ -287,20 +266,20 @@ Result<Outcome> SqliteLogsStore::CreateLogGroup(const GroupKey& key, const LogGr
     auto existing = FindGroupRow(c, key);
     if (!existing) return std::move(existing).error();
     if (existing->has_value()) return Outcome::kAlreadyExists;
-    if (Status st = Run(c,
-                        "INSERT INTO logs_groups (account_id, region, name, created_at, "
-                        "retention_days, log_group_class, kms_key_id, deletion_protection) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        key.account_id, key.region, key.name, group.created_at,
-                        group.retention_days, group.log_group_class, group.kms_key_id,
-                        static_cast<int>(group.deletion_protection));
+    if (Status st = Exec(c,
+                         "INSERT INTO logs_groups (account_id, region, name, created_at, "
+                         "retention_days, log_group_class, kms_key_id, deletion_protection) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         key.account_id, key.region, key.name, group.created_at,
+                         group.retention_days, group.log_group_class, group.kms_key_id,
+                         static_cast<int>(group.deletion_protection));
         !st) {
       return std::move(st).error();
     }
     const std::int64_t id = c.LastInsertRowId();
     for (const auto& [tag_key, tag_value] : tags) {
-      if (Status st = Run(c, "INSERT INTO logs_group_tags (group_id, key, value) VALUES (?, ?, ?)",
-                          id, tag_key, tag_value);
+      if (Status st = Exec(c, "INSERT INTO logs_group_tags (group_id, key, value) VALUES (?, ?, ?)",
+                           id, tag_key, tag_value);
           !st) {
         return std::move(st).error();
       }
@@ -312,8 +291,8 @@ Result<Outcome> SqliteLogsStore::CreateLogGroup(const GroupKey& key, const LogGr
 Result<Outcome> SqliteLogsStore::DeleteLogGroup(const GroupKey& key) {
   return db_.Write([&](Connection& c) -> Result<Outcome> {
     if (Status st =
-            Run(c, "DELETE FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?",
-                key.account_id, key.region, key.name);
+            Exec(c, "DELETE FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?",
+                 key.account_id, key.region, key.name);
         !st) {
       return std::move(st).error();
     }
@@ -327,7 +306,7 @@ Result<std::optional<LogGroupRecord>> SqliteLogsStore::FindLogGroup(const GroupK
         std::string("SELECT ")
             .append(kGroupColumns)
             .append(" FROM logs_groups g WHERE account_id = ? AND region = ? AND name = ?");
-    auto stmt = PrepareBound(c, sql, key.account_id, key.region, key.name);
+    auto stmt = Query(c, sql, key.account_id, key.region, key.name);
     if (!stmt) return std::move(stmt).error();
     Result<StepResult> step = stmt->Step();
     if (!step) return std::move(step).error();
@@ -349,8 +328,8 @@ Result<std::vector<LogGroupRecord>> SqliteLogsStore::ListLogGroups(const std::st
                 "AND (?4 IS NULL OR instr(name, ?4) > 0) "
                 "AND (?5 IS NULL OR log_group_class = ?5) "
                 "AND (?6 IS NULL OR name > ?6) ORDER BY name LIMIT ?7");
-    auto stmt = PrepareBound(c, sql, account_id, region, query.name_prefix, query.name_contains,
-                             query.log_group_class, query.after, query.limit);
+    auto stmt = Query(c, sql, account_id, region, query.name_prefix, query.name_contains,
+                      query.log_group_class, query.after, query.limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<LogGroupRecord> groups;
     if (Status st =
@@ -369,7 +348,7 @@ Result<Outcome> SqliteLogsStore::SetRetention(const GroupKey& key, std::optional
     if (!group) return std::move(group).error();
     if (!group->has_value()) return Outcome::kNoGroup;
     if (Status st =
-            Run(c, "UPDATE logs_groups SET retention_days = ? WHERE id = ?", days, (*group)->id);
+            Exec(c, "UPDATE logs_groups SET retention_days = ? WHERE id = ?", days, (*group)->id);
         !st) {
       return std::move(st).error();
     }
@@ -382,8 +361,8 @@ Result<std::int64_t> SqliteLogsStore::PurgeExpired(std::int64_t now) {
   return db_.Write([&](Connection& c) -> Result<std::int64_t> {
     std::vector<std::pair<std::int64_t, int>> groups;
     {
-      auto stmt = PrepareBound(
-          c, "SELECT id, retention_days FROM logs_groups WHERE retention_days IS NOT NULL");
+      auto stmt =
+          Query(c, "SELECT id, retention_days FROM logs_groups WHERE retention_days IS NOT NULL");
       if (!stmt) return std::move(stmt).error();
       if (Status st = ForEachRow(*stmt,
                                  [&](const Statement& row) {
@@ -410,10 +389,10 @@ Result<std::optional<TagList>> SqliteLogsStore::GetTags(const GroupKey& key) {
     auto group = FindGroupRow(c, key);
     if (!group) return std::move(group).error();
     if (!group->has_value()) return std::optional<TagList>();
-    auto stmt = PrepareBound(c,
-                             "SELECT key, value FROM logs_group_tags WHERE group_id = ? "
-                             "ORDER BY key",
-                             (*group)->id);
+    auto stmt = Query(c,
+                      "SELECT key, value FROM logs_group_tags WHERE group_id = ? "
+                      "ORDER BY key",
+                      (*group)->id);
     if (!stmt) return std::move(stmt).error();
     TagList tags;
     if (Status st = ForEachRow(*stmt,
@@ -436,7 +415,7 @@ Result<Outcome> SqliteLogsStore::MergeTags(const GroupKey& key, const TagList& t
     // The tag count after the merge: the existing keys plus the incoming keys not among them.
     std::int64_t total = 0;
     {
-      auto existing = PrepareBound(c, "SELECT key FROM logs_group_tags WHERE group_id = ?", id);
+      auto existing = Query(c, "SELECT key FROM logs_group_tags WHERE group_id = ?", id);
       if (!existing) return std::move(existing).error();
       std::vector<std::string> keys;
       if (Status st = ForEachRow(
@@ -454,10 +433,10 @@ Result<Outcome> SqliteLogsStore::MergeTags(const GroupKey& key, const TagList& t
     }
     if (total > max_tags) return Outcome::kLimitExceeded;
     for (const auto& [tag_key, tag_value] : tags) {
-      if (Status st = Run(c,
-                          "INSERT INTO logs_group_tags (group_id, key, value) VALUES (?, ?, ?) "
-                          "ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value",
-                          id, tag_key, tag_value);
+      if (Status st = Exec(c,
+                           "INSERT INTO logs_group_tags (group_id, key, value) VALUES (?, ?, ?) "
+                           "ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value",
+                           id, tag_key, tag_value);
           !st) {
         return std::move(st).error();
       }
@@ -473,8 +452,8 @@ Result<Outcome> SqliteLogsStore::RemoveTags(const GroupKey& key,
     if (!group) return std::move(group).error();
     if (!group->has_value()) return Outcome::kNoGroup;
     for (const auto& tag_key : keys) {
-      if (Status st = Run(c, "DELETE FROM logs_group_tags WHERE group_id = ? AND key = ?",
-                          (*group)->id, tag_key);
+      if (Status st = Exec(c, "DELETE FROM logs_group_tags WHERE group_id = ? AND key = ?",
+                           (*group)->id, tag_key);
           !st) {
         return std::move(st).error();
       }
@@ -491,10 +470,10 @@ Result<Outcome> SqliteLogsStore::CreateLogStream(const GroupKey& key, const std:
     auto group = FindGroupRow(c, key);
     if (!group) return std::move(group).error();
     if (!group->has_value()) return Outcome::kNoGroup;
-    if (Status st = Run(c,
-                        "INSERT INTO logs_streams (group_id, name, created_at) VALUES (?, ?, ?) "
-                        "ON CONFLICT (group_id, name) DO NOTHING",
-                        (*group)->id, stream, now);
+    if (Status st = Exec(c,
+                         "INSERT INTO logs_streams (group_id, name, created_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (group_id, name) DO NOTHING",
+                         (*group)->id, stream, now);
         !st) {
       return std::move(st).error();
     }
@@ -511,21 +490,21 @@ Result<Outcome> SqliteLogsStore::DeleteLogStream(const GroupKey& key, const std:
     auto stream_id = FindStreamId(c, group_id, stream);
     if (!stream_id) return std::move(stream_id).error();
     if (!stream_id->has_value()) return Outcome::kNoStream;
-    auto sum = PrepareBound(c,
-                            "SELECT COALESCE(SUM(length(CAST(message AS BLOB))), 0) FROM "
-                            "logs_events WHERE stream_id = ?",
-                            **stream_id);
+    auto sum = Query(c,
+                     "SELECT COALESCE(SUM(length(CAST(message AS BLOB))), 0) FROM "
+                     "logs_events WHERE stream_id = ?",
+                     **stream_id);
     if (!sum) return std::move(sum).error();
     Result<StepResult> step = sum->Step();
     if (!step) return std::move(step).error();
     const std::int64_t bytes = sum->ColumnInt64(0);
-    if (Status st = Run(c, "DELETE FROM logs_streams WHERE id = ?", **stream_id); !st) {
+    if (Status st = Exec(c, "DELETE FROM logs_streams WHERE id = ?", **stream_id); !st) {
       return std::move(st).error();
     }
-    if (Status st = Run(c,
-                        "UPDATE logs_groups SET stored_bytes = MAX(0, stored_bytes - ?) "
-                        "WHERE id = ?",
-                        bytes, group_id);
+    if (Status st = Exec(c,
+                         "UPDATE logs_groups SET stored_bytes = MAX(0, stored_bytes - ?) "
+                         "WHERE id = ?",
+                         bytes, group_id);
         !st) {
       return std::move(st).error();
     }
@@ -560,8 +539,8 @@ Result<std::optional<std::vector<LogStreamRecord>>> SqliteLogsStore::ListLogStre
     const std::string& sql = query.order == StreamOrder::kName
                                  ? (query.descending ? by_name_desc : by_name_asc)
                                  : (query.descending ? by_time_desc : by_time_asc);
-    auto stmt = PrepareBound(c, sql, (*group)->id, query.name_prefix, query.after_name,
-                             query.after_last_event, query.limit);
+    auto stmt = Query(c, sql, (*group)->id, query.name_prefix, query.after_name,
+                      query.after_last_event, query.limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<LogStreamRecord> streams;
     if (Status st = ForEachRow(*stmt,
@@ -608,10 +587,10 @@ Result<AppendResult> SqliteLogsStore::AppendEvents(
     std::int64_t first = kMaxInt64;
     std::int64_t last = std::numeric_limits<std::int64_t>::min();
     for (const InputEvent& event : events) {
-      if (Status st = Run(c,
-                          "INSERT INTO logs_events (group_id, stream_id, timestamp, "
-                          "ingestion_time, message) VALUES (?, ?, ?, ?, ?)",
-                          g.id, **stream_id, event.timestamp, now, event.message);
+      if (Status st = Exec(c,
+                           "INSERT INTO logs_events (group_id, stream_id, timestamp, "
+                           "ingestion_time, message) VALUES (?, ?, ?, ?, ?)",
+                           g.id, **stream_id, event.timestamp, now, event.message);
           !st) {
         return std::move(st).error();
       }
@@ -620,32 +599,31 @@ Result<AppendResult> SqliteLogsStore::AppendEvents(
       last = std::max(last, event.timestamp);
     }
     if (events.empty()) {
-      if (Status st = Run(c,
-                          "UPDATE logs_streams SET upload_sequence = upload_sequence + 1 "
-                          "WHERE id = ?",
-                          **stream_id);
+      if (Status st = Exec(c,
+                           "UPDATE logs_streams SET upload_sequence = upload_sequence + 1 "
+                           "WHERE id = ?",
+                           **stream_id);
           !st) {
         return std::move(st).error();
       }
     } else {
-      if (Status st = Run(c,
-                          "UPDATE logs_streams SET "
-                          "first_event_at = MIN(COALESCE(first_event_at, ?1), ?1), "
-                          "last_event_at = MAX(COALESCE(last_event_at, ?2), ?2), "
-                          "last_ingestion_at = ?3, upload_sequence = upload_sequence + 1 "
-                          "WHERE id = ?4",
-                          first, last, now, **stream_id);
+      if (Status st = Exec(c,
+                           "UPDATE logs_streams SET "
+                           "first_event_at = MIN(COALESCE(first_event_at, ?1), ?1), "
+                           "last_event_at = MAX(COALESCE(last_event_at, ?2), ?2), "
+                           "last_ingestion_at = ?3, upload_sequence = upload_sequence + 1 "
+                           "WHERE id = ?4",
+                           first, last, now, **stream_id);
           !st) {
         return std::move(st).error();
       }
-      if (Status st = Run(c, "UPDATE logs_groups SET stored_bytes = stored_bytes + ? WHERE id = ?",
-                          bytes, g.id);
+      if (Status st = Exec(c, "UPDATE logs_groups SET stored_bytes = stored_bytes + ? WHERE id = ?",
+                           bytes, g.id);
           !st) {
         return std::move(st).error();
       }
     }
-    auto sequence =
-        PrepareBound(c, "SELECT upload_sequence FROM logs_streams WHERE id = ?", **stream_id);
+    auto sequence = Query(c, "SELECT upload_sequence FROM logs_streams WHERE id = ?", **stream_id);
     if (!sequence) return std::move(sequence).error();
     Result<StepResult> step = sequence->Step();
     if (!step) return std::move(step).error();
@@ -688,8 +666,8 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ReadStream
     const std::int64_t to = range.end_time.value_or(kMaxInt64);
     EventCursor position =
         cursor.value_or(forward ? EventCursor{-1, -1} : EventCursor{kMaxInt64, kMaxInt64});
-    auto stmt = PrepareBound(c, forward ? forward_sql : backward_sql, **stream_id, from, to,
-                             position.timestamp, position.id, limit);
+    auto stmt = Query(c, forward ? forward_sql : backward_sql, **stream_id, from, to,
+                      position.timestamp, position.id, limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<StoredEvent> events;
     if (Status st = ForEachRow(
@@ -727,8 +705,8 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ScanGroupE
     const std::int64_t from = std::max(range.start_time.value_or(0), range.not_before);
     const std::int64_t to = range.end_time.value_or(kMaxInt64);
     const EventCursor position = after.value_or(EventCursor{-1, -1});
-    auto stmt = PrepareBound(c, kSql, (*group)->id, from, to, position.timestamp, position.id,
-                             stream_prefix, names, limit);
+    auto stmt = Query(c, kSql, (*group)->id, from, to, position.timestamp, position.id,
+                      stream_prefix, names, limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<StoredEvent> events;
     if (Status st = ForEachRow(
@@ -748,13 +726,13 @@ Result<std::optional<LocatedEvent>> SqliteLogsStore::FindEvent(const std::string
                                                                std::int64_t now) {
   using Out = std::optional<LocatedEvent>;
   return db_.Read([&](Connection& c) -> Result<Out> {
-    auto stmt = PrepareBound(
-        c,
-        "SELECT e.id, e.timestamp, e.ingestion_time, e.message, s.name, g.name, g.id, "
-        "g.retention_days FROM logs_events e JOIN logs_streams s ON s.id = e.stream_id "
-        "JOIN logs_groups g ON g.id = e.group_id "
-        "WHERE e.id = ? AND g.account_id = ? AND g.region = ?",
-        event_id, account_id, region);
+    auto stmt =
+        Query(c,
+              "SELECT e.id, e.timestamp, e.ingestion_time, e.message, s.name, g.name, g.id, "
+              "g.retention_days FROM logs_events e JOIN logs_streams s ON s.id = e.stream_id "
+              "JOIN logs_groups g ON g.id = e.group_id "
+              "WHERE e.id = ? AND g.account_id = ? AND g.region = ?",
+              event_id, account_id, region);
     if (!stmt) return std::move(stmt).error();
     Result<StepResult> step = stmt->Step();
     if (!step) return std::move(step).error();
@@ -797,7 +775,7 @@ Result<Outcome> SqliteLogsStore::PutQueryDefinition(const std::string& account_i
                                                     const QueryDefinitionRecord& d, bool replace,
                                                     int max) {
   return db_.Write([&](Connection& c) -> Result<Outcome> {
-    auto existing = PrepareBound(
+    auto existing = Query(
         c,
         "SELECT (SELECT COUNT(*) FROM logs_query_definitions WHERE account_id = ?1 AND "
         "region = ?2), EXISTS (SELECT 1 FROM logs_query_definitions WHERE account_id = ?1 AND "
@@ -809,18 +787,18 @@ Result<Outcome> SqliteLogsStore::PutQueryDefinition(const std::string& account_i
     const bool exists = existing->ColumnInt64(1) != 0;
     if (replace && !exists) return Outcome::kNotFound;
     if (!replace && existing->ColumnInt64(0) >= max) return Outcome::kLimitExceeded;
-    if (Status st = Run(c,
-                        "INSERT INTO logs_query_definitions (account_id, region, id, name, "
-                        "query_string, query_language, log_group_names, parameters, "
-                        "last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (account_id, region, id) DO UPDATE SET name = excluded.name, "
-                        "query_string = excluded.query_string, "
-                        "query_language = excluded.query_language, "
-                        "log_group_names = excluded.log_group_names, "
-                        "parameters = excluded.parameters, "
-                        "last_modified = excluded.last_modified",
-                        account_id, region, d.id, d.name, d.query_string, d.query_language,
-                        NamesJson(d.log_group_names), d.parameters_json, d.last_modified);
+    if (Status st = Exec(c,
+                         "INSERT INTO logs_query_definitions (account_id, region, id, name, "
+                         "query_string, query_language, log_group_names, parameters, "
+                         "last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT (account_id, region, id) DO UPDATE SET name = excluded.name, "
+                         "query_string = excluded.query_string, "
+                         "query_language = excluded.query_language, "
+                         "log_group_names = excluded.log_group_names, "
+                         "parameters = excluded.parameters, "
+                         "last_modified = excluded.last_modified",
+                         account_id, region, d.id, d.name, d.query_string, d.query_language,
+                         NamesJson(d.log_group_names), d.parameters_json, d.last_modified);
         !st) {
       return std::move(st).error();
     }
@@ -839,14 +817,14 @@ Result<std::vector<QueryDefinitionRecord>> SqliteLogsStore::ListQueryDefinitions
       after_name = after->first;
       after_id = after->second;
     }
-    auto stmt = PrepareBound(
-        c,
-        "SELECT id, name, query_string, query_language, log_group_names, parameters, "
-        "last_modified FROM logs_query_definitions WHERE account_id = ?1 AND region = ?2 "
-        "AND (?3 IS NULL OR substr(name, 1, length(?3)) = ?3) "
-        "AND (?4 IS NULL OR query_language = ?4) "
-        "AND (?5 IS NULL OR (name, id) > (?5, ?6)) ORDER BY name, id LIMIT ?7",
-        account_id, region, name_prefix, query_language, after_name, after_id, limit);
+    auto stmt =
+        Query(c,
+              "SELECT id, name, query_string, query_language, log_group_names, parameters, "
+              "last_modified FROM logs_query_definitions WHERE account_id = ?1 AND region = ?2 "
+              "AND (?3 IS NULL OR substr(name, 1, length(?3)) = ?3) "
+              "AND (?4 IS NULL OR query_language = ?4) "
+              "AND (?5 IS NULL OR (name, id) > (?5, ?6)) ORDER BY name, id LIMIT ?7",
+              account_id, region, name_prefix, query_language, after_name, after_id, limit);
     if (!stmt) return std::move(stmt).error();
     Out out;
     if (Status st = ForEachRow(*stmt,
@@ -872,10 +850,10 @@ Result<Outcome> SqliteLogsStore::DeleteQueryDefinition(const std::string& accoun
                                                        const std::string& region,
                                                        const std::string& id) {
   return db_.Write([&](Connection& c) -> Result<Outcome> {
-    if (Status st = Run(c,
-                        "DELETE FROM logs_query_definitions WHERE account_id = ? AND region = ? "
-                        "AND id = ?",
-                        account_id, region, id);
+    if (Status st = Exec(c,
+                         "DELETE FROM logs_query_definitions WHERE account_id = ? AND region = ? "
+                         "AND id = ?",
+                         account_id, region, id);
         !st) {
       return std::move(st).error();
     }
@@ -897,22 +875,22 @@ Result<Outcome> SqliteLogsStore::PutMetricFilter(const GroupKey& key,
     if (!full) return std::move(full).error();
     if (*full) return Outcome::kLimitExceeded;
     const MetricTransformationRecord& t = filter.transformation;
-    if (Status st =
-            Run(c,
-                "INSERT INTO logs_metric_filters (group_id, name, pattern, created_at, "
-                "metric_name, metric_namespace, metric_value, default_value, unit, "
-                "dimensions, apply_on_transformed_logs) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, "
-                "metric_name = excluded.metric_name, "
-                "metric_namespace = excluded.metric_namespace, "
-                "metric_value = excluded.metric_value, "
-                "default_value = excluded.default_value, unit = excluded.unit, "
-                "dimensions = excluded.dimensions, "
-                "apply_on_transformed_logs = excluded.apply_on_transformed_logs",
-                id, filter.name, filter.pattern, filter.created_at, t.metric_name,
-                t.metric_namespace, t.metric_value, t.default_value, t.unit,
-                EncodeDimensions(t.dimensions), static_cast<int>(filter.apply_on_transformed_logs));
+    if (Status st = Exec(c,
+                         "INSERT INTO logs_metric_filters (group_id, name, pattern, created_at, "
+                         "metric_name, metric_namespace, metric_value, default_value, unit, "
+                         "dimensions, apply_on_transformed_logs) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, "
+                         "metric_name = excluded.metric_name, "
+                         "metric_namespace = excluded.metric_namespace, "
+                         "metric_value = excluded.metric_value, "
+                         "default_value = excluded.default_value, unit = excluded.unit, "
+                         "dimensions = excluded.dimensions, "
+                         "apply_on_transformed_logs = excluded.apply_on_transformed_logs",
+                         id, filter.name, filter.pattern, filter.created_at, t.metric_name,
+                         t.metric_namespace, t.metric_value, t.default_value, t.unit,
+                         EncodeDimensions(t.dimensions),
+                         static_cast<int>(filter.apply_on_transformed_logs));
         !st) {
       return std::move(st).error();
     }
@@ -953,9 +931,9 @@ Result<std::pair<Outcome, std::vector<MetricFilterRecord>>> SqliteLogsStore::Lis
       after_group = query.after->first;
       after_name = query.after->second;
     }
-    auto stmt = PrepareBound(c, sql, account_id, region, query.group_name, query.name_prefix,
-                             query.metric_name, query.metric_namespace, after_group, after_name,
-                             query.limit);
+    auto stmt =
+        Query(c, sql, account_id, region, query.group_name, query.name_prefix, query.metric_name,
+              query.metric_namespace, after_group, after_name, query.limit);
     if (!stmt) return std::move(stmt).error();
     std::vector<MetricFilterRecord> filters;
     if (Status st =
@@ -980,15 +958,15 @@ Result<Outcome> SqliteLogsStore::PutSubscriptionFilter(const GroupKey& key,
     auto full = FilterLimitReached(c, kSubscriptionFilterTable, id, filter.name, max_filters);
     if (!full) return std::move(full).error();
     if (*full) return Outcome::kLimitExceeded;
-    if (Status st = Run(c,
-                        "INSERT INTO logs_subscription_filters (group_id, name, pattern, "
-                        "destination_arn, role_arn, distribution, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, "
-                        "destination_arn = excluded.destination_arn, "
-                        "role_arn = excluded.role_arn, distribution = excluded.distribution",
-                        id, filter.name, filter.pattern, filter.destination_arn, filter.role_arn,
-                        filter.distribution, filter.created_at);
+    if (Status st = Exec(c,
+                         "INSERT INTO logs_subscription_filters (group_id, name, pattern, "
+                         "destination_arn, role_arn, distribution, created_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, "
+                         "destination_arn = excluded.destination_arn, "
+                         "role_arn = excluded.role_arn, distribution = excluded.distribution",
+                         id, filter.name, filter.pattern, filter.destination_arn, filter.role_arn,
+                         filter.distribution, filter.created_at);
         !st) {
       return std::move(st).error();
     }

@@ -116,6 +116,22 @@ Status CheckContentMd5(std::string_view content_md5, std::string_view md5) {
   return {};
 }
 
+Result<BlobInfo> WriteBody(const BlobStore& blobs, const Value& input, RandomSource& random) {
+  const Value* body_value = input.Find("Body");
+  std::string_view body = body_value && body_value->is_blob()
+                              ? std::string_view(body_value->as_blob().bytes)
+                              : std::string_view();
+  auto info = blobs.Write(body, random);
+  if (!info) return std::move(info).error();
+  if (const Value* md5 = input.Find("ContentMD5"); md5 && md5->is_string()) {
+    if (Status st = CheckContentMd5(md5->as_string(), info->md5); !st) {
+      blobs.Remove(info->id);
+      return std::move(st).error();
+    }
+  }
+  return info;
+}
+
 std::string UrlEncodeKey(std::string_view key) { return UriEncode(key, /*keep_slash=*/true); }
 
 // ---- S3Service -------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "store/sqlite/sql.h"
+
 namespace tw::services::s3 {
 namespace {
 
@@ -82,15 +84,13 @@ PartRecord ReadPart(const Statement& s) {
 template <typename T, typename ReadRow, typename... Args>
 Result<std::vector<T>> QueryAll(Connection& c, const std::string& sql, ReadRow read,
                                 const Args&... args) {
-  Result<Statement> s = c.Prepare(sql);
+  Result<Statement> s = store::sql::Query(c, sql, args...);
   if (!s) return std::move(s).error();
-  if (Status st = s->BindAll(args...); !st) return std::move(st).error();
   std::vector<T> out;
-  for (;;) {
-    Result<StepResult> step = s->Step();
-    if (!step) return std::move(step).error();
-    if (*step == StepResult::kDone) break;
-    out.push_back(read(*s));
+  if (Status st =
+          store::sql::ForEachRow(*s, [&](const Statement& row) { out.push_back(read(row)); });
+      !st) {
+    return std::move(st).error();
   }
   return out;
 }
@@ -106,10 +106,7 @@ Result<std::optional<T>> QueryOne(Connection& c, const std::string& sql, ReadRow
 
 template <typename... Args>
 Result<std::int64_t> Exec(Connection& c, std::string_view sql, const Args&... args) {
-  Result<Statement> s = c.Prepare(sql);
-  if (!s) return std::move(s).error();
-  if (Status st = s->BindAll(args...); !st) return std::move(st).error();
-  if (Status st = s->Exec(); !st) return std::move(st).error();
+  if (Status st = store::sql::Exec(c, sql, args...); !st) return std::move(st).error();
   return c.Changes();
 }
 

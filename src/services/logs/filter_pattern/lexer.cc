@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "services/logs/filter_pattern/lexer.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,28 @@ bool EndsSelector(char c) {
   }
 }
 
+// Punctuation that is a token by itself.
+std::optional<TokenKind> PunctuationKind(char c) {
+  switch (c) {
+    case '{':
+      return TokenKind::kLBrace;
+    case '}':
+      return TokenKind::kRBrace;
+    case '[':
+      return TokenKind::kLBracket;
+    case ']':
+      return TokenKind::kRBracket;
+    case '(':
+      return TokenKind::kLParen;
+    case ')':
+      return TokenKind::kRParen;
+    case ',':
+      return TokenKind::kComma;
+    default:
+      return std::nullopt;
+  }
+}
+
 PatternError ErrorAt(std::string_view pattern, std::size_t pos, std::size_t len,
                      std::string message) {
   return PatternError{pos + 1, std::string(pattern.substr(pos, len)), std::move(message)};
@@ -81,36 +104,13 @@ PatternResult<std::vector<Token>> Lex(std::string_view pattern) {
       ++i;
       continue;
     }
+    if (auto kind = PunctuationKind(c)) {
+      push(*kind, i, i + 1, std::string(1, c));
+      ++i;
+      continue;
+    }
     const std::size_t start = i;
     switch (c) {
-      case '{':
-        push(TokenKind::kLBrace, i, i + 1, "{");
-        ++i;
-        continue;
-      case '}':
-        push(TokenKind::kRBrace, i, i + 1, "}");
-        ++i;
-        continue;
-      case '[':
-        push(TokenKind::kLBracket, i, i + 1, "[");
-        ++i;
-        continue;
-      case ']':
-        push(TokenKind::kRBracket, i, i + 1, "]");
-        ++i;
-        continue;
-      case '(':
-        push(TokenKind::kLParen, i, i + 1, "(");
-        ++i;
-        continue;
-      case ')':
-        push(TokenKind::kRParen, i, i + 1, ")");
-        ++i;
-        continue;
-      case ',':
-        push(TokenKind::kComma, i, i + 1, ",");
-        ++i;
-        continue;
       case '&':
       case '|':
         if (i + 1 < n && pattern[i + 1] == c) {

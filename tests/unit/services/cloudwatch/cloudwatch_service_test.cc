@@ -424,6 +424,40 @@ TEST_F(CloudWatchServiceTest, MetricMathAlarmAndGetMetricData) {
   EXPECT_EQ(results[0].Find("Values")->as_list().at(0).as_double(), 3);
 }
 
+// Tags of an alarm by its ARN: TagResource adds and overwrites, UntagResource removes, and an ARN
+// that names no alarm of the caller's account and Region is ResourceNotFoundException.
+TEST_F(CloudWatchServiceTest, AlarmTagsByArn) {
+  PutAlarm("tagged");
+  const std::string arn = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:tagged";
+  auto tags = [&](const std::string& resource) {
+    std::vector<std::string> out;
+    Value listed = Ok(&CloudWatchService::ListTagsForResource, S({{"ResourceARN", resource}}));
+    for (const Value& t : listed.Find("Tags")->as_list()) {
+      out.push_back(std::string(t.GetString("Key")) + "=" + std::string(t.GetString("Value")));
+    }
+    return out;
+  };
+  Ok(&CloudWatchService::TagResource,
+     S({{"ResourceARN", arn},
+        {"Tags", L({S({{"Key", "team"}, {"Value", "a"}}), S({{"Key", "env"}, {"Value", "x"}})})}}));
+  Ok(&CloudWatchService::TagResource,
+     S({{"ResourceARN", arn}, {"Tags", L({S({{"Key", "team"}, {"Value", "b"}})})}}));
+  EXPECT_EQ(tags(arn), (std::vector<std::string>{"team=b", "env=x"}));
+  Ok(&CloudWatchService::UntagResource, S({{"ResourceARN", arn}, {"TagKeys", L({"env"})}}));
+  EXPECT_EQ(tags(arn), (std::vector<std::string>{"team=b"}));
+
+  for (const std::string missing : {"arn:aws:cloudwatch:us-east-1:000000000000:alarm:nope",
+                                    "arn:aws:cloudwatch:eu-west-1:000000000000:alarm:tagged"}) {
+    auto r = Call(&CloudWatchService::UntagResource,
+                  S({{"ResourceARN", missing}, {"TagKeys", L({"team"})}}));
+    ASSERT_FALSE(r) << missing;
+    EXPECT_EQ(r.error().code, "ResourceNotFoundException");
+    EXPECT_EQ(r.error().http_status, 404);
+    EXPECT_EQ(r.error().message, "Resource " + missing + " not found.");
+  }
+  EXPECT_EQ(tags(arn), (std::vector<std::string>{"team=b"}));
+}
+
 TEST_F(CloudWatchServiceTest, StatePersistsAcrossRestart) {
   PutAlarm("durable");
   PutValue(5);
