@@ -17,6 +17,10 @@ constexpr std::size_t kMaxCwlRecordBytes = 256 * 1024;  // larger records go to 
 constexpr std::size_t kMaxCwlBatchBytes = 1'000'000;    // PutLogEvents' batch limit, less slack
 constexpr std::size_t kMaxCwlBatchEvents = 10'000;
 constexpr std::int64_t kMaxWaitMillis = 250;
+// Under load (the last routing carried at least kBusyEvents), routing (one CloudWatch Logs
+// transaction per trail) happens at most every kGather; otherwise a batch goes out at once, so
+// a watched call reaches its metric filter and alarm within the recorder's few milliseconds.
+constexpr std::size_t kBusyEvents = 64;
 constexpr std::chrono::milliseconds kGather{200};
 
 std::string StreamName(const Trail& trail, std::string_view region) {
@@ -101,10 +105,11 @@ void TrailDeliverer::Run() {
     work_cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] {
       return !queue_.empty() || stopping_ || flush_requested_ > flush_done_;
     });
-    // Gather what the next moments bring, so CloudWatch Logs gets one transaction per batch
-    // rather than per recorder commit (records still arrive within a fraction of a second).
-    if (!queue_.empty() && !stopping_ && flush_requested_ == flush_done_) {
-      work_cv_.wait_for(lock, kGather, [&] {
+    // Busy: gather until kGather has passed since the last routing, so CloudWatch Logs gets one
+    // transaction per batch rather than per recorder commit. Otherwise: route at once.
+    if (!queue_.empty() && !stopping_ && flush_requested_ == flush_done_ &&
+        last_routed_events_ >= kBusyEvents) {
+      work_cv_.wait_until(lock, last_routed_ + kGather, [&] {
         return stopping_ || flush_requested_ > flush_done_ ||
                queued_events_ >= options_.max_queued_events / 2;
       });
@@ -119,6 +124,11 @@ void TrailDeliverer::Run() {
     lock.unlock();
     space_cv_.notify_all();
 
+    if (!work.empty()) {
+      last_routed_ = std::chrono::steady_clock::now();
+      last_routed_events_ = 0;
+      for (const auto& batch : work) last_routed_events_ += batch.size();
+    }
     for (auto& batch : work) Route(batch);
     const std::int64_t t = EpochMillis(clock_.Now());
     const bool flushing = stopping || flush_ticket > flush_done_;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -103,6 +104,8 @@ class TrailDeliverer final : public StoredEventsListener {
   std::condition_variable done_cv_;
   std::deque<std::vector<pipeline::TrailEvent>> queue_;  // GUARDED_BY(mu_)
   std::size_t queued_events_ = 0;                        // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_routed_{};  // worker thread only
+  std::size_t last_routed_events_ = 0;                   // worker thread only
   std::uint64_t flush_requested_ = 0;                    // GUARDED_BY(mu_)
   std::uint64_t flush_done_ = 0;                         // GUARDED_BY(mu_)
   bool flush_digests_ = false;                           // GUARDED_BY(mu_)
