@@ -3,6 +3,9 @@
 // here, so protocol, auth and service code never depend on the server implementation.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +43,17 @@ class Headers {
   std::vector<Field> fields_;
 };
 
+// Receives a request body as it arrives instead of HttpRequest::body, so an upload is never held
+// whole in memory (S3 PutObject and UploadPart). Called on the connection's I/O thread, one call
+// at a time, in order.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // false stops reading the body: the Handler is still called (its sink knows why) and the
+  // connection is closed after the answer.
+  virtual bool Write(std::string_view bytes) = 0;
+};
+
 struct HttpRequest {
   std::string method;     // "GET", "POST", ...
   std::string path;       // the path as sent on the wire, still percent-encoded ("/a%20b")
@@ -48,6 +62,10 @@ struct HttpRequest {
   std::string body;
   std::string remote_ip;
   bool tls = false;
+  // Set when the body was streamed to a sink (see Handler::PlanBody); `body` is then empty.
+  std::shared_ptr<BodySink> body_sink;
+  // False when the body was not read to its end (the sink stopped it).
+  bool body_complete = true;
 };
 
 struct HttpResponse {
@@ -56,12 +74,28 @@ struct HttpResponse {
   std::string body;
 };
 
+// What a Handler decides about a request's body once its headers are read, before the server
+// sends 100 Continue or reads the body.
+struct BodyPlan {
+  // Answer now without reading the body (a refused upload); the connection is then closed.
+  std::optional<HttpResponse> response;
+  // Stream the body here instead of buffering it; `limit` replaces the server's body_limit.
+  std::shared_ptr<BodySink> sink;
+  std::uint64_t limit = 0;
+};
+
 // The server calls one Handler for every request, on a worker thread. It must not throw; the
 // dispatcher turns anything unexpected into a 500.
 class Handler {
  public:
   virtual ~Handler() = default;
   virtual HttpResponse Handle(HttpRequest& request) = 0;
+  // Called on a worker thread for requests with a body, after the headers are read. The default
+  // buffers every body in HttpRequest::body, bounded by ServerOptions::body_limit.
+  virtual BodyPlan PlanBody(HttpRequest& request) {
+    (void)request;
+    return {};
+  }
 };
 
 inline void Headers::Set(std::string_view name, std::string value) {

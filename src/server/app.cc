@@ -156,6 +156,17 @@ ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move
 
 pipeline::Notifier& ServiceSet::notifier() { return services_->sns->notifier(); }
 
+std::function<Result<std::unique_ptr<services::BodyFile>>()> ServiceSet::body_file_opener(
+    RandomSource& random) {
+  const services::s3::BlobStore* blobs = &services_->s3.blobs();
+  return [blobs, &random]() -> Result<std::unique_ptr<services::BodyFile>> {
+    auto writer = blobs->Begin(random);
+    if (!writer) return std::move(writer).error();
+    return std::unique_ptr<services::BodyFile>(
+        std::make_unique<services::s3::BlobWriter>(std::move(writer).value()));
+  };
+}
+
 LinkHandler ServiceSet::link_handler() {
   services::sns::SnsService* sns = services_->sns.get();
   return [sns](const http::HttpRequest& request) { return sns->HandleLink(request); };
@@ -334,11 +345,20 @@ Status App::Start(std::string& notices) {
   if (!services) return services.error();
   m.services = std::move(services).value();
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
-  m.dispatcher = std::make_unique<Dispatcher>(
-      DispatcherDeps{protocol::ServiceCatalog::Embedded(), m.services->operations(), *m.credentials,
-                     *m.authorizer, m.clock, m.random, m.config.account_id,
-                     m.config.cloudtrail_recording ? &m.services->trail_sink() : nullptr,
-                     m.services->link_handler(), m.credentials.get(), &m.telemetry});
+  DispatcherDeps dispatcher_deps{
+      protocol::ServiceCatalog::Embedded(),
+      m.services->operations(),
+      *m.credentials,
+      *m.authorizer,
+      m.clock,
+      m.random,
+      m.config.account_id,
+      m.config.cloudtrail_recording ? &m.services->trail_sink() : nullptr,
+      m.services->link_handler(),
+      m.credentials.get(),
+      &m.telemetry};
+  dispatcher_deps.open_body_file = m.services->body_file_opener(m.random);
+  m.dispatcher = std::make_unique<Dispatcher>(std::move(dispatcher_deps));
 
   http::ServerOptions options;
   options.host = m.config.host;

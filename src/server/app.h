@@ -72,6 +72,9 @@ class ServiceSet {
   pipeline::Notifier& notifier();
   // SNS's link routes under /_trailwatch/sns/.
   LinkHandler link_handler();
+  // Opens the S3 blob temporary file a streamed upload is written to (DispatcherDeps).
+  std::function<Result<std::unique_ptr<services::BodyFile>>()> body_file_opener(
+      RandomSource& random);
   // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not
   // outlive the ServiceSet.
   std::unique_ptr<Authorizer> MakePolicyAuthorizer(std::string account_id,

@@ -4,6 +4,7 @@
 // handlers are only reachable from here. It is the HTTP server's Handler; thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,6 +39,9 @@ struct DispatcherDeps {
   const auth::KeyUsageRecorder* key_usage = nullptr;  // access keys' last use, when tracked
   // Request counts and latencies, served with everything else registered at GET /metrics.
   telemetry::Registry* telemetry = nullptr;
+  // Opens the temporary file a streamed S3 upload (PutObject, UploadPart) is written to; unset,
+  // every body is buffered in memory up to the server's body_limit.
+  std::function<Result<std::unique_ptr<services::BodyFile>>()> open_body_file = {};
 };
 
 class Dispatcher final : public http::Handler {
@@ -46,8 +50,13 @@ class Dispatcher final : public http::Handler {
   ~Dispatcher() override;
 
   http::HttpResponse Handle(http::HttpRequest& request) override;
+  // S3 PutObject and UploadPart are authenticated (SigV4 headers) and authorized from their
+  // headers before the body is read: refused ones are answered at once, accepted ones stream
+  // their body to an UploadSink. Every other request is buffered.
+  http::BodyPlan PlanBody(http::HttpRequest& request) override;
 
  private:
+  class StreamedUpload;
   // What the request path learned about a call, for the request log and the CloudTrail record.
   struct CallState {
     const protocol::ServiceModel* service = nullptr;
@@ -60,8 +69,28 @@ class Dispatcher final : public http::Handler {
     std::optional<protocol::Value> output;
     std::optional<AwsError> error;
   };
+  // What the request path established before running the handler.
+  struct Prepared {
+    const protocol::Codec* codec = nullptr;
+    protocol::ResponseMeta meta;
+    std::optional<auth::VerifiedRequest> verified;
+    std::string region;
+  };
   http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id,
                                CallState& call);
+  // Route, authenticate, parse, validate, authorize: an error response, or nullopt with
+  // `prepared` filled in. `streaming`: the body is not read yet.
+  std::optional<http::HttpResponse> Prepare(http::HttpRequest& request,
+                                            const std::string& request_id, CallState& call,
+                                            Prepared& prepared, bool streaming);
+  http::HttpResponse Execute(http::HttpRequest& request, const std::string& request_id,
+                             CallState& call, Prepared& prepared,
+                             services::BodyFile* streamed_body);
+  http::HttpResponse HandleStreamed(http::HttpRequest& request, StreamedUpload& upload);
+  // Metrics, the request log line and the CloudTrail record of one answered call.
+  void Conclude(const http::HttpRequest& request, const std::string& request_id,
+                std::chrono::steady_clock::time_point started, const CallState& call,
+                const http::HttpResponse& response);
   void Audit(const http::HttpRequest& request, const std::string& request_id,
              const CallState& call);
   http::HttpResponse Health() const;

@@ -97,11 +97,7 @@ Result<Value> S3Service::UploadPart(RequestContext& context, const Value& input)
   if (!*upload || (*upload)->bucket != bucket->name || (*upload)->key != input.GetString("Key")) {
     return NoSuchUpload(upload_id);
   }
-  const Value* body_value = input.Find("Body");
-  std::string_view body = body_value && body_value->is_blob()
-                              ? std::string_view(body_value->as_blob().bytes)
-                              : std::string_view();
-  auto info = blobs_.Write(body, context.random);
+  auto info = StoreRequestBody(context, input);
   if (!info) return std::move(info).error();
   if (const Value* md5 = input.Find("ContentMD5"); md5 && md5->is_string()) {
     if (Status st = CheckContentMd5(md5->as_string(), info->md5); !st) {

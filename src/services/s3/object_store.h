@@ -20,15 +20,12 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "services/service.h"
 
 namespace tw::services::s3 {
 
-// What writing a blob learned about its bytes.
-struct BlobInfo {
-  std::string id;
-  std::uint64_t size = 0;
-  std::string md5;  // raw 16 bytes
-};
+// What writing a blob learned about its bytes (id, size, raw MD5).
+using BlobInfo = services::StoredBody;
 
 class BlobWriter;
 
@@ -60,18 +57,19 @@ class BlobStore {
   std::filesystem::path root_;
 };
 
-// One blob being written. Move-only; removes its temporary file unless committed.
-class BlobWriter {
+// One blob being written. Move-only; removes its temporary file unless committed. It is the
+// BodyFile a streamed upload is written to.
+class BlobWriter final : public services::BodyFile {
  public:
   BlobWriter(BlobWriter&& other) noexcept;
   BlobWriter& operator=(BlobWriter&&) = delete;
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
-  ~BlobWriter();
+  ~BlobWriter() override;
 
-  Status Append(std::string_view chunk);
+  Status Append(std::string_view chunk) override;
   // fsync, rename into place, fsync the directory.
-  Result<BlobInfo> Commit();
+  Result<BlobInfo> Commit() override;
 
  private:
   friend class BlobStore;

@@ -153,6 +153,15 @@ Result<BucketRecord> S3Service::OwnedBucket(RequestContext& context, const Value
   return std::move(**record);
 }
 
+Result<BlobInfo> S3Service::StoreRequestBody(RequestContext& context,
+                                             const protocol::Value& input) {
+  if (context.streamed_body != nullptr) return context.streamed_body->Commit();
+  const protocol::Value* body = input.Find("Body");
+  return blobs_.Write(
+      body && body->is_blob() ? std::string_view(body->as_blob().bytes) : std::string_view(),
+      context.random);
+}
+
 void S3Service::RemoveBlobs(const std::vector<std::string>& ids) {
   for (const std::string& id : ids) blobs_.Remove(id);
 }

@@ -111,6 +111,8 @@ class S3Service {
                                                               std::optional<std::uint64_t> length,
                                                               ObjectRecord object);
   void RemoveBlobs(const std::vector<std::string>& ids);
+  // The request body as a durable blob: the streamed one committed, or the buffered Body written.
+  Result<BlobInfo> StoreRequestBody(RequestContext& context, const protocol::Value& input);
   Result<protocol::Value> GetOrHeadObject(RequestContext& context, const protocol::Value& input,
                                           bool with_body);
 
