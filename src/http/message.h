@@ -3,6 +3,8 @@
 // here, so protocol, auth and service code never depend on the server implementation.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -68,10 +70,34 @@ struct HttpRequest {
   bool body_complete = true;
 };
 
+// A byte range of an open file sent as a response body without loading it into memory (S3
+// GetObject). Owns the descriptor, so the bytes stay readable even if the file is unlinked
+// meanwhile (a concurrent overwrite of the object).
+class FileRange {
+ public:
+  FileRange(int fd, std::uint64_t offset, std::uint64_t length)
+      : fd_(fd), offset_(offset), length_(length) {}
+  ~FileRange() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileRange(const FileRange&) = delete;
+  FileRange& operator=(const FileRange&) = delete;
+  int fd() const { return fd_; }
+  std::uint64_t offset() const { return offset_; }
+  std::uint64_t length() const { return length_; }
+
+ private:
+  int fd_;
+  std::uint64_t offset_;
+  std::uint64_t length_;
+};
+
 struct HttpResponse {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, the body is these file bytes instead of `body`.
+  std::shared_ptr<const FileRange> file;
 };
 
 // What a Handler decides about a request's body once its headers are read, before the server

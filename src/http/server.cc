@@ -2,6 +2,7 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,8 +24,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -193,6 +196,57 @@ std::optional<std::uint64_t> ParseLength(std::string_view text) {
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
 }
+
+// A Beast body that sends a FileRange with pread in 256 KiB pieces, so a GetObject of any size
+// needs one buffer per response, not the object.
+struct FileRangeBody {
+  struct value_type {
+    std::shared_ptr<const FileRange> file;
+  };
+  static std::uint64_t size(const value_type& body) { return body.file ? body.file->length() : 0; }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool isRequest, class Fields>
+    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+    void init(SysError& ec) {
+      ec = {};
+      if (body_.file) {
+        remaining_ = body_.file->length();
+        position_ = body_.file->offset();
+      }
+    }
+    boost::optional<std::pair<const_buffers_type, bool>> get(SysError& ec) {
+      ec = {};
+      if (remaining_ == 0) return boost::none;
+      if (buffer_.empty()) buffer_.resize(kPiece);
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, kPiece));
+      ssize_t n;
+      do {
+        n = ::pread(body_.file->fd(), buffer_.data(), want, static_cast<off_t>(position_));
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) {
+        // The object shrank or the disk failed: the length is already sent, so end the
+        // connection rather than send fewer bytes than promised.
+        ec = n < 0 ? SysError(errno, boost::system::system_category())
+                   : SysError(boost::asio::error::eof);
+        return boost::none;
+      }
+      position_ += static_cast<std::uint64_t>(n);
+      remaining_ -= static_cast<std::uint64_t>(n);
+      return std::make_pair(asio::const_buffer(buffer_.data(), static_cast<std::size_t>(n)),
+                            remaining_ > 0);
+    }
+
+   private:
+    static constexpr std::size_t kPiece = 256 * 1024;
+    const value_type& body_;
+    std::uint64_t remaining_ = 0;
+    std::uint64_t position_ = 0;
+    std::vector<char> buffer_;
+  };
+};
 
 bool IsParseError(const SysError& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
@@ -531,11 +585,31 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
       asio::use_awaitable);
 
   bool keep_alive = client_keep_alive;
+  std::shared_ptr<const FileRange> file = std::move(response.file);
   bhttp::response<bhttp::string_body> message =
       ToBeastResponse(std::move(response), request, version, keep_alive);
   const unsigned status = message.result_int();
-  stream.expires_after(options_.request_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple);
+  SysError ec;
+  if (file && request.method != "HEAD" && status != 204 && status != 304) {
+    // Sent from the file; a large one may take long as a whole, so each write gets its own
+    // deadline through the serializer loop.
+    bhttp::response<FileRangeBody> streamed{std::move(message.base())};
+    streamed.body().file = std::move(file);
+    streamed.content_length(streamed.body().file->length());
+    bhttp::response_serializer<FileRangeBody> serializer{streamed};
+    while (!serializer.is_done()) {
+      stream.expires_after(options_.request_timeout);
+      auto [write_ec, n] = co_await bhttp::async_write_some(stream, serializer, kTuple);
+      if (write_ec) {
+        ec = write_ec;
+        break;
+      }
+    }
+  } else {
+    stream.expires_after(options_.request_timeout);
+    auto [write_ec, n] = co_await bhttp::async_write(stream, message, kTuple);
+    ec = write_ec;
+  }
   const double millis = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   spdlog::debug("http: {} {} {} -> {} ({:.1f} ms){}", remote_ip, method, path, status, millis,
                 ec ? " write failed: " + ec.message() : std::string());

@@ -198,6 +198,28 @@ Result<std::optional<std::string>> BlobStore::Read(std::string_view id, std::uin
   return std::optional<std::string>(std::move(out));
 }
 
+Result<std::optional<std::shared_ptr<const http::FileRange>>> BlobStore::Open(
+    std::string_view id, std::uint64_t offset, std::optional<std::uint64_t> length) const {
+  using Opened = std::optional<std::shared_ptr<const http::FileRange>>;
+  std::filesystem::path path = PathOf(id);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Opened();
+    return IoError("cannot open", path, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int saved = errno;
+    ::close(fd);
+    return IoError("cannot stat", path, saved);
+  }
+  auto file_size = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t start = std::min(offset, file_size);
+  std::uint64_t want = length ? std::min(*length, file_size - start) : file_size - start;
+  ::posix_fadvise(fd, static_cast<off_t>(start), static_cast<off_t>(want), POSIX_FADV_SEQUENTIAL);
+  return Opened(std::make_shared<const http::FileRange>(fd, start, want));
+}
+
 void BlobStore::Remove(std::string_view id) const {
   if (!IsBlobId(id)) return;
   std::error_code ec;

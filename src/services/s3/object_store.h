@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "http/message.h"
 #include "services/service.h"
 
 namespace tw::services::s3 {
@@ -45,6 +47,10 @@ class BlobStore {
   // nullopt inside the Result so callers can retry after re-reading metadata.
   Result<std::optional<std::string>> Read(std::string_view id, std::uint64_t offset,
                                           std::optional<std::uint64_t> length) const;
+  // The same range opened for sending (GetObject), without reading it: nullopt when the blob
+  // is gone, as for Read.
+  Result<std::optional<std::shared_ptr<const http::FileRange>>> Open(
+      std::string_view id, std::uint64_t offset, std::optional<std::uint64_t> length) const;
   // Removes a blob; a missing one is not an error.
   void Remove(std::string_view id) const;
   // Removes temporary files and every blob not in `referenced`. Only safe before requests run.

@@ -284,10 +284,10 @@ Result<Value> S3Service::GetOrHeadObject(RequestContext& context, const Value& i
     std::uint64_t offset = range ? range->first : 0;
     std::optional<std::uint64_t> length;
     if (range) length = range->last - range->first + 1;
-    auto read = ReadObjectBody(bucket->name, key, offset, length, std::move(object));
-    if (!read) return std::move(read).error();
-    object = std::move(read->first);
-    out.Set("Body", Blob{std::move(read->second)});
+    auto opened = OpenObjectBody(bucket->name, key, offset, length, std::move(object));
+    if (!opened) return std::move(opened).error();
+    object = std::move(opened->first);
+    out.Set("Body", Blob{std::string(), std::move(opened->second)});
   }
   out.Set("LastModified", Timestamp{object.last_modified});
   std::uint64_t length = range ? range->last - range->first + 1 : size;

@@ -103,14 +103,12 @@ class S3Service {
   // not exist, AccessDenied when another account owns it (no ACL or policy grants cross-account
   // access until bucket policies are evaluated).
   Result<BucketRecord> OwnedBucket(RequestContext& context, const protocol::Value& input);
-  // Reads an object's body (or a slice), re-reading the row if a concurrent overwrite removed
-  // the blob between the metadata read and the open.
-  Result<std::pair<ObjectRecord, std::string>> ReadObjectBody(std::string_view bucket,
-                                                              std::string_view key,
-                                                              std::uint64_t offset,
-                                                              std::optional<std::uint64_t> length,
-                                                              ObjectRecord object);
   void RemoveBlobs(const std::vector<std::string>& ids);
+  // The object's bytes (or a slice) opened for the server to send, not read; the row is re-read
+  // if a concurrent overwrite removed the blob between the metadata read and the open.
+  Result<std::pair<ObjectRecord, std::shared_ptr<const http::FileRange>>> OpenObjectBody(
+      std::string_view bucket, std::string_view key, std::uint64_t offset,
+      std::optional<std::uint64_t> length, ObjectRecord object);
   // The request body as a durable blob: the streamed one committed, or the buffered Body written.
   Result<BlobInfo> StoreRequestBody(RequestContext& context, const protocol::Value& input);
   Result<protocol::Value> GetOrHeadObject(RequestContext& context, const protocol::Value& input,
