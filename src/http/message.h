@@ -116,8 +116,14 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual HttpResponse Handle(HttpRequest& request) = 0;
-  // Called on a worker thread for requests with a body, after the headers are read. The default
-  // buffers every body in HttpRequest::body, bounded by ServerOptions::body_limit.
+  // Asked on the I/O thread, after the headers of a request with a body are read: whether to
+  // call PlanBody for it. Must be cheap; the default (false) buffers every body.
+  virtual bool MayPlanBody(const HttpRequest& request) const {
+    (void)request;
+    return false;
+  }
+  // Called on a worker thread when MayPlanBody said so. The default buffers the body in
+  // HttpRequest::body, bounded by ServerOptions::body_limit.
   virtual BodyPlan PlanBody(HttpRequest& request) {
     (void)request;
     return {};

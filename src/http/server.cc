@@ -529,10 +529,15 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
     // The handler may stream the body to a sink, or refuse the request before its body is read
     // (S3 answers a denied upload without waiting for the data).
     parser.request().remote_ip = remote_ip;
-    BodyPlan plan = co_await asio::co_spawn(
-        workers_->get_executor(),
-        [this, &parser]() -> asio::awaitable<BodyPlan> { co_return InvokePlan(parser.request()); },
-        asio::use_awaitable);
+    BodyPlan plan;
+    if (handler_.MayPlanBody(parser.request())) {
+      plan = co_await asio::co_spawn(
+          workers_->get_executor(),
+          [this, &parser]() -> asio::awaitable<BodyPlan> {
+            co_return InvokePlan(parser.request());
+          },
+          asio::use_awaitable);
+    }
     if (plan.response) {
       co_await AnswerUnread(stream, std::move(*plan.response), parser.request(), version);
       co_return false;

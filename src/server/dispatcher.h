@@ -53,6 +53,9 @@ class Dispatcher final : public http::Handler {
   // S3 PutObject and UploadPart are authenticated (SigV4 headers) and authorized from their
   // headers before the body is read: refused ones are answered at once, accepted ones stream
   // their body to an UploadSink. Every other request is buffered.
+  bool MayPlanBody(const http::HttpRequest& request) const override {
+    return deps_.open_body_file && request.method == "PUT";
+  }
   http::BodyPlan PlanBody(http::HttpRequest& request) override;
 
  private:
