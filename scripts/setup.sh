@@ -14,7 +14,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-cryptography python3-boto3 python3-botocore awscli wrk curl
   # the SMTP sink of the quickstart test and the alarm-latency benchmark
-  python3-aiosmtpd
+  python3-aiosmtpd jq oathtool
+  chromium  # headless browser the console's browser tests (tests/browser) drive via playwright-core
 )
 
 missing=()
@@ -30,4 +31,14 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js and npm: the build installs the console's front-end libraries (web/package.json) with
+# `npm ci --prefix web`. Any Node.js from 18 (Debian 12's) works; an existing install is kept.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi

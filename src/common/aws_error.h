@@ -29,6 +29,9 @@ struct AwsError {
   Fault fault = Fault::kSender;
   // Extra members, in order, rendered by protocols that support them (S3 XML error elements).
   std::vector<std::pair<std::string, std::string>> extra;
+  // Structured members, as JSON text, rendered by the JSON protocols only (Logs'
+  // MalformedQueryException.queryCompileError).
+  std::vector<std::pair<std::string, std::string>> extra_json;
 
   // A registry error with its registered code, status and fault.
   static AwsError From(ErrorCode id, std::string message);

@@ -11,10 +11,12 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "console/console_handler.h"
 #include "http/server.h"
 #include "protocol/model.h"
 #include "server/authorizer.h"
 #include "server/cloudtrail_targets.h"
+#include "server/console_backend.h"
 #include "server/coverage.h"
 #include "server/credential_store.h"
 #include "server/dispatcher.h"
@@ -90,6 +92,7 @@ struct ServiceSet::Services {
         services::cloudtrail::DeliveryOptions{deps.trail_delivery_millis,
                                               deps.trail_digest_millis});
     recorder.SetListener(deliverer.get());
+    deliverer->SetInsightHistory(event_history.get());
     cloudtrail = std::make_unique<services::cloudtrail::CloudTrailService>(
         *event_history, recorder, deps.account_id,
         services::cloudtrail::TrailDeps{*trail_registry, *trail_targets, signing_keys, *deliverer});
@@ -174,6 +177,38 @@ LinkHandler ServiceSet::link_handler() {
 
 pipeline::TrailSink& ServiceSet::trail_sink() { return services_->recorder; }
 
+void ServiceSet::RegisterTelemetry(telemetry::Registry& registry) {
+  using telemetry::MetricType;
+  using telemetry::Sample;
+  Services* s = services_.get();
+  registry.AddCollector(
+      "trailwatch_cloudtrail_queue_depth",
+      "CloudTrail records accepted but not yet stored in event history", MetricType::kGauge, [s] {
+        return std::vector<Sample>{{{}, static_cast<double>(s->recorder.Pending())}};
+      });
+  registry.AddCollector("trailwatch_sns_deliveries_total",
+                        "SNS delivery attempts by outcome (delivered, retried, dropped)",
+                        MetricType::kCounter, [s] {
+                          const auto counts = s->sns->worker().counts();
+                          return std::vector<Sample>{
+                              {{{"outcome", "delivered"}}, static_cast<double>(counts.delivered)},
+                              {{{"outcome", "retried"}}, static_cast<double>(counts.retried)},
+                              {{{"outcome", "dropped"}}, static_cast<double>(counts.dropped)}};
+                        });
+  registry.AddCollector(
+      "trailwatch_alarm_evaluations_total",
+      "CloudWatch alarm evaluations (on new data and on the clock)", MetricType::kCounter, [s] {
+        return std::vector<Sample>{{{}, static_cast<double>(s->cloudwatch->evaluations())}};
+      });
+  registry.AddCollector(
+      "trailwatch_alarm_state_changes_total", "CloudWatch alarm state changes",
+      MetricType::kCounter, [s] {
+        return std::vector<Sample>{{{}, static_cast<double>(s->cloudwatch->state_changes())}};
+      });
+}
+
+services::iam::IamStore& ServiceSet::iam_store() { return services_->iam_store; }
+
 namespace {
 
 // The PolicyAuthorizer with the resolver it reads through.
@@ -192,7 +227,11 @@ class OwningPolicyAuthorizer final : public Authorizer {
               return std::optional<BucketPolicyDoc>(
                   BucketPolicyDoc{(*info)->owner_account_id, (*info)->policy});
             },
-            clock}) {}
+            clock,
+            [&store] {
+              auto policy = store.GetPasswordPolicy();
+              return policy && policy->has_value() && (*policy)->allow_users_to_change;
+            }}) {}
   Status Authorize(const AuthorizationRequest& request) const override {
     return authorizer_.Authorize(request);
   }
@@ -241,6 +280,8 @@ struct App::Impl {
   std::unique_ptr<ServiceSet> services;
   std::unique_ptr<Authorizer> authorizer;  // reads the services' stores: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<console::ConsoleBackend> console_backend;
+  std::unique_ptr<console::ConsoleHandler> console;
   std::unique_ptr<http::Server> server;
 
   Status BootstrapAccount(std::string& notices);
@@ -317,6 +358,10 @@ Status App::Start(std::string& notices) {
   m.database = std::move(database).value();
   m.accounts = std::make_unique<store::AccountsRepository>(*m.database);
   if (Status st = m.BootstrapAccount(notices); !st) return st;
+  if (Status st = EnsureRootConsolePassword(*m.accounts, m.config.root_password, m.random, notices);
+      !st) {
+    return st;
+  }
 
   const double started_at = static_cast<double>(EpochMillis(m.clock.Now())) / 1000.0;
   m.telemetry.AddCollector("process_start_time_seconds",
@@ -344,7 +389,10 @@ Status App::Start(std::string& notices) {
   auto services = ServiceSet::Create(std::move(deps));
   if (!services) return services.error();
   m.services = std::move(services).value();
+  m.services->RegisterTelemetry(m.telemetry);
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
+  // The console is a second front door to the dispatcher: it hands /console requests over, and
+  // the console calls back into Dispatcher::Invoke for the operations its users run.
   DispatcherDeps dispatcher_deps{
       protocol::ServiceCatalog::Embedded(),
       m.services->operations(),
@@ -358,7 +406,30 @@ Status App::Start(std::string& notices) {
       m.credentials.get(),
       &m.telemetry};
   dispatcher_deps.open_body_file = m.services->body_file_opener(m.random);
+  dispatcher_deps.console = [&m](http::HttpRequest& request) { return m.console->Handle(request); };
   m.dispatcher = std::make_unique<Dispatcher>(std::move(dispatcher_deps));
+  m.console_backend = MakeConsoleBackend(ConsoleBackendDeps{
+      m.config.account_id, *m.accounts, m.services->iam_store(), *m.dispatcher,
+      m.config.smtp_url.empty() ? m.config.data_dir / "outbox" : std::filesystem::path()});
+  console::ConsoleOptions console_options;
+  console_options.secure_cookies = m.config.console_secure_cookies;
+  m.console = std::make_unique<console::ConsoleHandler>(console::ConsoleDeps{
+      *m.console_backend,
+      protocol::ServiceCatalog::Embedded(),
+      &m.services->trail_sink(),
+      m.clock,
+      m.random,
+      console::AssetTable::Embedded(),
+      [&m]() {
+        if (!m.config.public_url.empty()) return m.config.public_url + "/console/";
+        std::string host =
+            m.config.host == "0.0.0.0" || m.config.host.empty() ? "127.0.0.1" : m.config.host;
+        if (host.find(':') != std::string::npos) host = "[" + host + "]";
+        return "http://" + host + ":" +
+               std::to_string(m.server ? m.server->port() : m.config.port) + "/console/";
+      },
+      {},
+      console_options});
 
   http::ServerOptions options;
   options.host = m.config.host;

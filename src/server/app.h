@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "common/telemetry.h"
 #include "http/message.h"
 #include "pipeline/notifier.h"
 #include "pipeline/trail_sink.h"
@@ -26,6 +27,10 @@ class Database;
 namespace tw::pipeline {
 class MetricSink;
 }  // namespace tw::pipeline
+
+namespace tw::services::iam {
+class IamStore;
+}  // namespace tw::services::iam
 
 namespace tw::server {
 
@@ -68,6 +73,8 @@ class ServiceSet {
   const services::OperationTable& operations() const { return operations_; }
   // Where the dispatcher records every call (CloudTrail).
   pipeline::TrailSink& trail_sink();
+  // Adds the services' queue depths and counts to /metrics (collectors read them at scrape time).
+  void RegisterTelemetry(telemetry::Registry& registry);
   // Where CloudWatch alarm actions publish (SNS).
   pipeline::Notifier& notifier();
   // SNS's link routes under /_trailwatch/sns/.
@@ -75,6 +82,8 @@ class ServiceSet {
   // Opens the S3 blob temporary file a streamed upload is written to (DispatcherDeps).
   std::function<Result<std::unique_ptr<services::BodyFile>>()> body_file_opener(
       RandomSource& random);
+  // The IAM store, for the console's sign-in (passwords, MFA devices, the account alias).
+  services::iam::IamStore& iam_store();
   // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not
   // outlive the ServiceSet.
   std::unique_ptr<Authorizer> MakePolicyAuthorizer(std::string account_id,

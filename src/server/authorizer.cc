@@ -26,6 +26,8 @@ CallerKind KindOf(auth::PrincipalType type) {
       return CallerKind::kIamUser;
     case auth::PrincipalType::kAssumedRole:
       return CallerKind::kAssumedRole;
+    case auth::PrincipalType::kFederatedUser:
+      return CallerKind::kFederatedUser;
     case auth::PrincipalType::kAwsService:
       return CallerKind::kService;
   }
@@ -45,8 +47,8 @@ void AddGlobalKeys(const AuthorizationRequest& call, const ResolvedPrincipal& re
   context.Set("aws:CurrentTime", FormatIso8601(now_millis, /*with_millis=*/false));
   context.Set("aws:EpochTime", std::to_string(now_millis / 1000));
   context.Set("aws:RequestedRegion", std::string(call.region));
-  // trailwatch serves plain HTTP; TLS terminates in front of it when at all.
-  context.Set("aws:SecureTransport", "false");
+  // True only when the request reached trailwatch over TLS (a TLS proxy in front is invisible).
+  context.Set("aws:SecureTransport", call.http && call.http->tls ? "true" : "false");
   context.Set("aws:ViaAWSService", "false");
   context.Set("aws:PrincipalIsAWSService",
               call.principal.type == auth::PrincipalType::kAwsService ? "true" : "false");
@@ -56,8 +58,17 @@ void AddGlobalKeys(const AuthorizationRequest& call, const ResolvedPrincipal& re
   }
   // Present only for temporary credentials: long-term access keys carry no MFA information, so
   // the key is absent (and "Bool ... false" conditions do not match them unless IfExists).
-  if (call.principal.session_expires_millis) {
-    context.Set("aws:MultiFactorAuthPresent", call.principal.mfa_authenticated ? "true" : "false");
+  const auth::Principal& p = call.principal;
+  if (p.session_expires_millis) {
+    context.Set("aws:MultiFactorAuthPresent", p.mfa_authenticated ? "true" : "false");
+    if (p.session_issued_millis) {
+      context.Set("aws:TokenIssueTime", FormatIso8601(*p.session_issued_millis, false));
+    }
+  }
+  // Seconds since the MFA code was checked; only when MFA authenticated the credentials.
+  if (p.mfa_authenticated && p.mfa_authenticated_millis) {
+    std::int64_t age = (now_millis - *p.mfa_authenticated_millis) / 1000;
+    context.Set("aws:MultiFactorAuthAge", std::to_string(age < 0 ? 0 : age));
   }
   for (const auto& [key, value] : resolved.tags) context.Set("aws:PrincipalTag/" + key, value);
 }
@@ -101,6 +112,18 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
   if (call.operation.auth_none) return {};
   if (IsPermissionFree(service, call.operation.name)) return {};
 
+  // Federated users cannot call IAM, nor STS beyond GetCallerIdentity, whatever their policies
+  // say (STS API Reference, GetFederationToken: "Permissions").
+  if (call.principal.type == auth::PrincipalType::kFederatedUser &&
+      (service == "iam" || service == "sts")) {
+    EvalResult refused;
+    refused.decision = Decision::kImplicitDeny;
+    refused.decided_by = iam::policy::PolicyType::kSession;
+    std::string action = service + ":" + call.operation.name;
+    return AccessDeniedError(
+        service, call.protocol,
+        iam::policy::AccessDeniedMessage(refused, call.principal.arn, action, "*"));
+  }
   auto resolved = deps_.resolver.Resolve(call.principal);
   if (!resolved) return std::move(resolved).error();
   const ResolvedPrincipal& policies = **resolved;
@@ -172,6 +195,17 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
     }
     EvalResult result = iam::policy::Evaluate(set, request);
     if (result.decision == Decision::kAllow) continue;
+    if (result.decision == Decision::kImplicitDeny &&
+        call.principal.type == auth::PrincipalType::kIamUser &&
+        ((check.action == "iam:ChangePassword" && check.resource == call.principal.arn) ||
+         check.action == "iam:GetAccountPasswordPolicy") &&
+        deps_.users_may_change_password && deps_.users_may_change_password()) {
+      continue;
+    }
+    if (check.item && call.denied_items) {
+      call.denied_items->push_back(*check.item);
+      continue;
+    }
     std::string action = DisplayAction(service, check.action);
     if (service == "s3") {
       // S3 explains a denial only to callers of the bucket owner's own account (and

@@ -31,6 +31,9 @@ struct AuthorizationRequest {
   protocol::Protocol protocol;
   const http::HttpRequest* http = nullptr;  // source address, user agent; null in some tests
   std::string_view region = "us-east-1";    // the SigV4 scope's region
+  // Receives the item indexes of per-item checks (AuthzCheck::item) that were refused; such
+  // refusals do not fail the call. Null: a refused per-item check fails the call like any other.
+  std::vector<std::size_t>* denied_items = nullptr;
 };
 
 class Authorizer {
@@ -63,6 +66,10 @@ struct PolicyAuthorizerDeps {
   PolicySetResolver& resolver;
   BucketPolicySource bucket_policies;  // may be empty: no resource policies
   const Clock& clock;
+  // Whether the account password policy has AllowUsersToChangePassword, which lets every IAM
+  // user call iam:ChangePassword on itself and iam:GetAccountPasswordPolicy without a policy
+  // that allows them (an explicit Deny still wins). Empty: never.
+  std::function<bool()> users_may_change_password = {};
 };
 
 class PolicyAuthorizer final : public Authorizer {

@@ -77,16 +77,18 @@ std::vector<AuthzCheck> DescribeS3(std::string_view operation, const AuthzInput&
 
   if (operation == "ListBuckets") return {Check(action, "*", "")};
   if (operation == "DeleteObjects") {
-    // Every key needs s3:DeleteObject (or DeleteObjectVersion); S3 reports refusals per key,
-    // trailwatch refuses the whole request when any key is refused.
+    // Every key needs s3:DeleteObject (or DeleteObjectVersion); S3 answers a refused key with
+    // an AccessDenied <Error> for that key and deletes the others.
     std::vector<AuthzCheck> checks;
     const protocol::Value* del = input.is_object() ? input.Find("Delete") : nullptr;
     const protocol::Value* objects = del && del->is_object() ? del->Find("Objects") : nullptr;
     if (objects && objects->is_list()) {
+      std::size_t index = 0;
       for (const auto& object : objects->as_list()) {
         bool with_version = !InputString(object, "VersionId").empty();
         checks.push_back(Check(with_version ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
                                bucket_arn + "/" + InputString(object, "Key"), bucket));
+        checks.back().item = index++;
       }
     }
     if (checks.empty()) checks.push_back(Check(action, bucket_arn + "/*", bucket));

@@ -117,7 +117,8 @@ std::vector<AuthzCheck> DescribeCloudWatch(std::string_view operation, const Aut
     checks.push_back(Check(action, arn));
   }
   if (checks.empty()) checks.push_back(Check(action, "*"));
-  if (operation == "PutMetricAlarm" || operation == "TagResource") {
+  if (operation == "PutMetricAlarm" || operation == "PutCompositeAlarm" ||
+      operation == "TagResource") {
     AddRequestTags(in.input.Find("Tags"), checks.front().context);
   }
   return checks;

@@ -28,6 +28,9 @@ struct AuthzCheck {
   iam::policy::ContextKeys context;  // service keys: s3:prefix, iam:PolicyARN, aws:RequestTag/..
   std::string bucket;                // S3: the bucket whose policy is the resource-based policy
   std::string trust_role;            // sts:AssumeRole: the role whose trust policy must allow
+  // Set for checks of one item of a batch that the service answers item by item (DeleteObjects'
+  // keys): a refusal is reported for that item instead of failing the call.
+  std::optional<std::size_t> item;
 };
 
 // What a descriptor may look up: the path and tags of IAM entities (request resources carry the

@@ -39,6 +39,11 @@ struct Config {
   // Testing only (hidden flag --no-cloudtrail-recording): the dispatcher records nothing, so a
   // benchmark can measure the request path without the recorder.
   bool cloudtrail_recording = true;
+  // The root user's console password (--root-password). Unset: keep the stored one, or on a new
+  // data dir generate one and print it once.
+  std::optional<std::string> root_password;
+  // Console cookies carry Secure even on plain HTTP (TLS terminated in front of trailwatch).
+  bool console_secure_cookies = false;
 };
 
 // "127.0.0.1:4566", "[::1]:4566", ":4566" (loopback) → host and port; false when malformed.

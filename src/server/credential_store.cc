@@ -23,7 +23,8 @@ std::optional<auth::Credential> StoreCredentialProvider::FindSession(
       sessions_->Read([&](store::Connection& c) -> Result<std::optional<auth::Credential>> {
         auto stmt = c.Prepare(
             "SELECT secret_access_key, session_token, account_id, principal_type, arn, user_id, "
-            "user_name, mfa_authenticated, expires_at FROM sts_sessions WHERE access_key_id = ?");
+            "user_name, mfa_authenticated, expires_at, created_at, mfa_authenticated_at, "
+            "session_policy, session_policy_arns FROM sts_sessions WHERE access_key_id = ?");
         if (!stmt) return std::move(stmt).error();
         if (Status st = stmt->BindAll(access_key_id); !st) return std::move(st).error();
         auto step = stmt->Step();
@@ -39,8 +40,9 @@ std::optional<auth::Credential> StoreCredentialProvider::FindSession(
         if (type == "root") {
           principal = RootPrincipal(stmt->ColumnString(2));
         } else {
-          principal.type = type == "assumed-role" ? auth::PrincipalType::kAssumedRole
-                                                  : auth::PrincipalType::kIamUser;
+          principal.type = type == "assumed-role"     ? auth::PrincipalType::kAssumedRole
+                           : type == "federated-user" ? auth::PrincipalType::kFederatedUser
+                                                      : auth::PrincipalType::kIamUser;
           principal.account_id = stmt->ColumnString(2);
           principal.arn = stmt->ColumnString(4);
           principal.user_id = stmt->ColumnString(5);
@@ -49,6 +51,21 @@ std::optional<auth::Credential> StoreCredentialProvider::FindSession(
         principal.access_key_id = credential.access_key_id;
         principal.mfa_authenticated = stmt->ColumnInt64(7) != 0;
         principal.session_expires_millis = credential.expires_millis;
+        principal.session_issued_millis = stmt->ColumnInt64(9);
+        if (!stmt->ColumnIsNull(10)) principal.mfa_authenticated_millis = stmt->ColumnInt64(10);
+        if (!stmt->ColumnIsNull(11)) principal.session_policy = stmt->ColumnString(11);
+        if (!stmt->ColumnIsNull(12)) {
+          // One ARN per line.
+          std::string arns = stmt->ColumnString(12);
+          std::size_t start = 0;
+          while (start < arns.size()) {
+            std::size_t end = arns.find('\n', start);
+            if (end == std::string::npos) end = arns.size();
+            if (end > start)
+              principal.session_policy_arns.push_back(arns.substr(start, end - start));
+            start = end + 1;
+          }
+        }
         return std::optional<auth::Credential>(std::move(credential));
       });
   if (!found) {

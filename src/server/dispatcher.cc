@@ -43,6 +43,14 @@ AwsError NotImplementedError(const protocol::ServiceModel& service, std::string_
                             " yet; docs/coverage.md lists the operations it implements");
 }
 
+// /console and below, without a SigV4 signature (header or presigned query).
+bool IsConsoleRequest(const http::HttpRequest& request) {
+  if (request.path != "/console" && request.path.rfind("/console/", 0) != 0) return false;
+  if (request.headers.Has("Authorization")) return false;
+  return request.raw_query.find("X-Amz-Signature=") == std::string::npos &&
+         request.raw_query.find("X-Amz-Credential=") == std::string::npos;
+}
+
 }  // namespace
 
 namespace {
@@ -119,6 +127,16 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
       (request.method == "GET" || request.method == "HEAD")) {
     return Metrics();
   }
+  if (deps_.console && IsConsoleRequest(request)) {
+    http::HttpResponse response = deps_.console(request);
+    // The request log's line for console pages and API calls; never cookies, tokens or bodies.
+    const auto level = response.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
+    if (spdlog::should_log(level)) {
+      spdlog::log(level, "method={} path={} service=console status={}", request.method,
+                  request.path, response.status);
+    }
+    return response;
+  }
   if (deps_.links && request.path.rfind("/_trailwatch/", 0) == 0) {
     if (auto response = deps_.links(request)) return std::move(*response);
   }
@@ -138,6 +156,8 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
 http::BodyPlan Dispatcher::PlanBody(http::HttpRequest& request) {
   if (!deps_.open_body_file || request.method != "PUT") return {};
   if (request.path.rfind("/_trailwatch/", 0) == 0) return {};
+  // Unsigned requests under /console belong to the console (Handle), not to a bucket "console".
+  if (deps_.console && IsConsoleRequest(request)) return {};
   // Route from method, path and query alone; only S3 uploads stream.
   auto scope = auth::PeekCredentialScope(request);
   auto route = protocol::ResolveRoute(request, deps_.catalog, scope ? scope->service : "");
@@ -222,12 +242,7 @@ void Dispatcher::Conclude(const http::HttpRequest& request, const std::string& r
                           const http::HttpResponse& response) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (requests_) {
-    const std::string service = call.service ? std::string(call.service->name()) : "-";
-    requests_->Add({service, call.operation_name.empty() ? "-" : call.operation_name,
-                    std::to_string(response.status)});
-    latency_->Observe({service}, seconds);
-  }
+  Count(call, response.status, seconds);
   // One key=value line per request; never headers or bodies (they carry signatures and secrets).
   const auto level = response.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
   if (spdlog::should_log(level)) {
@@ -239,6 +254,14 @@ void Dispatcher::Conclude(const http::HttpRequest& request, const std::string& r
                 static_cast<std::int64_t>(seconds * 1e6));
   }
   Audit(request, request_id, call);
+}
+
+void Dispatcher::Count(const CallState& call, int status, double seconds) {
+  if (!requests_) return;
+  const std::string service = call.service ? std::string(call.service->name()) : "-";
+  requests_->Add(
+      {service, call.operation_name.empty() ? "-" : call.operation_name, std::to_string(status)});
+  latency_->Observe({service}, seconds);
 }
 
 void Dispatcher::Audit(const http::HttpRequest& request, const std::string& request_id,
@@ -253,7 +276,11 @@ void Dispatcher::Audit(const http::HttpRequest& request, const std::string& requ
   record.recipient_account_id = deps_.account_id;
   record.region = call.region;
   record.source_ip = request.remote_ip;
-  record.user_agent = std::string(request.headers.Get("User-Agent"));
+  record.user_agent = call.recorded_user_agent.empty()
+                          ? std::string(request.headers.Get("User-Agent"))
+                          : call.recorded_user_agent;
+  record.from_console = call.from_console;
+  record.session_created_millis = call.session_created_millis;
   record.host = std::string(request.headers.Get("Host"));
   record.request_id = request_id;
   record.event_id = deps_.random.Uuid();
@@ -360,8 +387,9 @@ std::optional<http::HttpResponse> Dispatcher::Prepare(http::HttpRequest& request
   static const auth::Principal kAnonymous{};
   const auth::Principal& principal = verified ? verified->credential.principal : kAnonymous;
   prepared.region = verified ? verified->auth.scope.region : std::string("us-east-1");
-  if (Status allowed = deps_.authorizer.Authorize(AuthorizationRequest{
-          principal, service, operation, *call.input, route->protocol, &request, prepared.region});
+  if (Status allowed = deps_.authorizer.Authorize(
+          AuthorizationRequest{principal, service, operation, *call.input, route->protocol,
+                               &request, prepared.region, &prepared.denied_items});
       !allowed) {
     return fail(allowed.error());
   }
@@ -385,8 +413,13 @@ http::HttpResponse Dispatcher::Execute(http::HttpRequest& request, const std::st
   static const auth::Principal kAnonymous{};
   const auth::Principal& principal =
       prepared.verified ? prepared.verified->credential.principal : kAnonymous;
-  services::RequestContext context{request_id,  principal,    prepared.region,
-                                   deps_.clock, deps_.random, request};
+  services::RequestContext context{request_id,
+                                   principal,
+                                   prepared.region,
+                                   deps_.clock,
+                                   deps_.random,
+                                   request,
+                                   std::move(prepared.denied_items)};
   context.streamed_body = streamed_body;
   auto output = (*handler)(context, *call.input);
   if (!output) {
@@ -396,6 +429,81 @@ http::HttpResponse Dispatcher::Execute(http::HttpRequest& request, const std::st
   http::HttpResponse response = codec.WriteResponse(service, operation, *output, prepared.meta);
   call.output = std::move(output).value();
   return response;
+}
+
+Status Dispatcher::Authorize(const PrincipalCall& call) const {
+  http::HttpRequest request;
+  request.remote_ip = call.source_ip;
+  request.headers.Set("User-Agent", call.request_user_agent);
+  return deps_.authorizer.Authorize(
+      AuthorizationRequest{call.principal, call.service, call.operation, call.input,
+                           call.service.protocols().front(), &request, "us-east-1"});
+}
+
+// Errors of a console call are rendered for the service's first protocol, as its SDKs see them
+// (AccessDenied for IAM's query protocol, AccessDeniedException for Logs' JSON).
+
+Result<protocol::Value> Dispatcher::Invoke(PrincipalCall call) {
+  // The same steps as HandleApi after authentication; the synthetic request carries what
+  // authorization and handlers may read (source address, user agent).
+  http::HttpRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.remote_ip = call.source_ip;
+  request.headers.Set("User-Agent", call.request_user_agent);
+  const std::string request_id = deps_.random.Uuid();
+  const auto started = std::chrono::steady_clock::now();
+  CallState state;
+  state.service = &call.service;
+  state.operation = &call.operation;
+  state.operation_name = call.operation.name;
+  state.principal = call.principal;
+  state.access_key_id = call.principal.access_key_id;
+  state.region = "us-east-1";
+  state.recorded_user_agent = call.recorded_user_agent;
+  state.from_console = call.from_console;
+  state.session_created_millis = call.session_created_millis;
+  state.input = std::move(call.input);
+  auto run = [&]() -> Result<protocol::Value> {
+    if (Status valid = protocol::ValidateInput(call.service, call.operation, *state.input);
+        !valid) {
+      return valid.error();
+    }
+    if (Status allowed = deps_.authorizer.Authorize(
+            AuthorizationRequest{call.principal, call.service, call.operation, *state.input,
+                                 call.service.protocols().front(), &request, "us-east-1"});
+        !allowed) {
+      return allowed.error();
+    }
+    const services::OperationHandler* handler =
+        deps_.operations.Find(call.service.name(), call.operation.name);
+    if (!handler) return NotImplementedError(call.service, call.operation.name);
+    services::RequestContext context{request_id,  call.principal, "us-east-1",
+                                     deps_.clock, deps_.random,   request};
+    return (*handler)(context, *state.input);
+  };
+  Result<protocol::Value> result = AwsError::From(ErrorCode::kInternalFailure, "not run");
+  try {
+    result = run();
+  } catch (const std::exception& e) {
+    spdlog::error("request_id={} exception={}", request_id, e.what());
+    result = AwsError::From(ErrorCode::kInternalFailure, "An internal error occurred.");
+  }
+  if (result) {
+    state.output = *result;
+  } else {
+    state.error = result.error();
+  }
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("request_id={} method=console service={} operation={} error={}", request_id,
+                  call.service.name(), call.operation.name, state.error ? state.error->code : "-");
+  }
+  // Counted like an API request, with the HTTP status its error carries (the console's own HTTP
+  // exchange is not counted).
+  Count(state, state.error ? state.error->http_status : 200,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  Audit(request, request_id, state);
+  return result;
 }
 
 http::HttpResponse Dispatcher::Health() const {

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/credentials.h"
 #include "auth/sigv4/verifier.h"
@@ -42,6 +44,28 @@ struct DispatcherDeps {
   // Opens the temporary file a streamed S3 upload (PutObject, UploadPart) is written to; unset,
   // every body is buffered in memory up to the server's body_limit.
   std::function<Result<std::unique_ptr<services::BodyFile>>()> open_body_file = {};
+  // The web console (/console and below), for requests that carry no AWS signature; empty: none.
+  // A path-style S3 request to a bucket named "console" is told apart by its signature.
+  std::function<http::HttpResponse(http::HttpRequest&)> console = {};
+};
+
+// A call made for a principal that is already authenticated (a console session) instead of by a
+// SigV4-signed request. It takes the rest of the request path: validate, authorize, execute,
+// audit.
+struct PrincipalCall {
+  const auth::Principal& principal;
+  const protocol::ServiceModel& service;
+  const protocol::Operation& operation;
+  protocol::Value input;
+  std::string source_ip;
+  // What CloudTrail records as userAgent (the console writes "AWS Internal", as AWS does for
+  // calls its console makes) and the request's own User-Agent for aws:UserAgent.
+  std::string recorded_user_agent;
+  std::string request_user_agent;
+  // Console sessions: CloudTrail marks the record sessionCredentialFromConsole and writes the
+  // session's creation date.
+  bool from_console = false;
+  std::int64_t session_created_millis = 0;
 };
 
 class Dispatcher final : public http::Handler {
@@ -57,6 +81,11 @@ class Dispatcher final : public http::Handler {
     return deps_.open_body_file && request.method == "PUT";
   }
   http::BodyPlan PlanBody(http::HttpRequest& request) override;
+  // Runs one operation as `call.principal`: validation, authorization, the handler and the
+  // CloudTrail record, exactly as for an API request. Thread-safe.
+  Result<protocol::Value> Invoke(PrincipalCall call);
+  // Only the authorization step of Invoke: nothing runs and nothing is recorded.
+  Status Authorize(const PrincipalCall& call) const;
 
  private:
   class StreamedUpload;
@@ -71,6 +100,9 @@ class Dispatcher final : public http::Handler {
     std::optional<protocol::Value> input;
     std::optional<protocol::Value> output;
     std::optional<AwsError> error;
+    std::string recorded_user_agent;  // set: overrides the request's User-Agent in the record
+    bool from_console = false;
+    std::int64_t session_created_millis = 0;
   };
   // What the request path established before running the handler.
   struct Prepared {
@@ -78,6 +110,8 @@ class Dispatcher final : public http::Handler {
     protocol::ResponseMeta meta;
     std::optional<auth::VerifiedRequest> verified;
     std::string region;
+    // Items of the input authorization refused one by one (S3 DeleteObjects' keys).
+    std::vector<std::size_t> denied_items;
   };
   http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id,
                                CallState& call);
@@ -94,6 +128,8 @@ class Dispatcher final : public http::Handler {
   void Conclude(const http::HttpRequest& request, const std::string& request_id,
                 std::chrono::steady_clock::time_point started, const CallState& call,
                 const http::HttpResponse& response);
+  // The request counter and latency histogram of one call (API request or console Invoke).
+  void Count(const CallState& call, int status, double seconds);
   void Audit(const http::HttpRequest& request, const std::string& request_id,
              const CallState& call);
   http::HttpResponse Health() const;

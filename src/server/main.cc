@@ -212,6 +212,13 @@ int main(int argc, char** argv) {
   cis_enable->add_flag("--no-backfill", no_backfill,
                        "like AWS: new filters only count events that arrive later");
   add_client_flags(cis_enable);
+  std::string root_password;
+  serve->add_option("--root-password", root_password, "the root user's console password")
+      ->envname("TRAILWATCH_ROOT_PASSWORD");
+  serve
+      ->add_flag("--console-secure-cookies", config.console_secure_cookies,
+                 "mark console cookies Secure (trailwatch is served over HTTPS by a proxy)")
+      ->envname("TRAILWATCH_CONSOLE_SECURE_COOKIES");
 
   CLI::App* coverage = cli.add_subcommand("coverage", "print docs/coverage.md");
   CLI::App* version = cli.add_subcommand("version", "print the version");
@@ -275,6 +282,9 @@ int main(int argc, char** argv) {
   }
   if (serve->count("--root-secret-access-key") || !root_secret.empty()) {
     config.root_secret_access_key = root_secret;
+  }
+  if (serve->count("--root-password") || !root_password.empty()) {
+    config.root_password = root_password;
   }
   return Serve(std::move(config));
 }

@@ -4,6 +4,7 @@
 namespace tw::server {
 
 namespace iam_svc = services::iam;
+constexpr std::size_t kMaxCachedPrincipals = 10'000;
 using iam::policy::CompiledPolicy;
 using iam::policy::PolicyRef;
 
@@ -137,9 +138,54 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
     if (Status st = AddEntityPolicies(iam_svc::EntityKind::kRole, role->name, *out); !st) {
       return std::move(st).error();
     }
+  } else if (principal.type == auth::PrincipalType::kFederatedUser) {
+    // The session's identity is the IAM user that called GetFederationToken; a session the root
+    // user created has the root user's (unlimited) permissions, capped by the session policies.
+    if (principal.user_name.empty()) {
+      out->exists = true;
+      auto all = Compile(
+          "root", "1",
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})");
+      if (!all) return std::move(all).error();
+      out->identity.push_back({"root", std::move(all).value()});
+    } else {
+      auto user = store_.GetUser(principal.user_name);
+      if (!user) {
+        if (missing(user.error())) return out;
+        return std::move(user).error();
+      }
+      out->exists = true;
+      boundary = user->permissions_boundary;
+      if (Status st = AddEntityPolicies(iam_svc::EntityKind::kUser, user->name, *out); !st) {
+        return std::move(st).error();
+      }
+      auto groups = store_.ListGroupsForUser(user->name);
+      if (!groups) return std::move(groups).error();
+      for (const auto& group : *groups) {
+        if (Status st = AddEntityPolicies(iam_svc::EntityKind::kGroup, group.name, *out); !st) {
+          return std::move(st).error();
+        }
+      }
+    }
   } else {
     out->exists = true;
     return out;
+  }
+  if (principal.has_session_policies()) {
+    out->session.emplace();
+    if (principal.session_policy) {
+      // Validated when the session was issued; the text is its own version.
+      auto compiled = Compile("session/" + principal.access_key_id, *principal.session_policy,
+                              *principal.session_policy);
+      if (!compiled) return std::move(compiled).error();
+      out->session->push_back({"session", std::move(compiled).value()});
+    }
+    for (const std::string& arn : principal.session_policy_arns) {
+      auto managed = ManagedPolicy(arn);
+      if (!managed) return std::move(managed).error();
+      // A session policy ARN that no longer exists allows nothing.
+      if (managed->policy) out->session->push_back(std::move(managed).value());
+    }
   }
   if (boundary) {
     auto managed = ManagedPolicy(*boundary);
@@ -155,17 +201,27 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
     if (out->boundary->policy) refs.push_back({out->boundary->policy.get(), out->boundary->id});
     out->set.permissions_boundary = std::move(refs);
   }
+  if (out->session) {
+    std::vector<PolicyRef> refs;
+    for (const auto& named : *out->session) refs.push_back({named.policy.get(), named.id});
+    out->set.session = std::move(refs);
+  }
   return out;
 }
 
 Result<std::shared_ptr<const ResolvedPrincipal>> PolicySetResolver::Resolve(
     const auth::Principal& principal) {
   std::uint64_t generation = 0;
+  // A federated user's identity is its caller's and its policies are the session's: per key.
+  const bool per_session =
+      principal.has_session_policies() || principal.type == auth::PrincipalType::kFederatedUser;
+  const std::string key =
+      per_session ? principal.arn + '\n' + principal.access_key_id : principal.arn;
   {
     std::lock_guard lock(mutex_);
     CheckGeneration();
     generation = cached_generation_;
-    if (auto it = principals_.find(principal.arn); it != principals_.end()) return it->second;
+    if (auto it = principals_.find(key); it != principals_.end()) return it->second;
   }
   auto built = Build(principal);
   if (!built) return std::move(built).error();
@@ -173,7 +229,11 @@ Result<std::shared_ptr<const ResolvedPrincipal>> PolicySetResolver::Resolve(
   std::lock_guard lock(mutex_);
   CheckGeneration();
   // Only cache what was read under the generation still current.
-  if (generation == cached_generation_) principals_[principal.arn] = shared;
+  if (generation == cached_generation_) {
+    // Per-session entries accumulate until the next IAM write; bound the cache regardless.
+    if (principals_.size() >= kMaxCachedPrincipals) principals_.clear();
+    principals_[key] = shared;
+  }
   return shared;
 }
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // PolicySetResolver gathers what IAM evaluates for a principal: its identity policies (an IAM
 // user's inline and attached managed policies plus each of its groups' inline and managed
-// policies; for a role session the role's inline and managed policies), its permissions
-// boundary, and its tags (aws:PrincipalTag/*). Compiled policies are cached by (policy id,
-// version) — managed policy versions are immutable, inline policies are keyed by their text —
-// and each principal's resolved set is cached until the IAM service's generation counter moves
-// (IamService bumps it on every write). Thread-safe: caches are behind one mutex; resolved sets
-// are immutable and shared.
+// policies; for a role session the role's inline and managed policies; for a federated user
+// the policies of the IAM user that called GetFederationToken), its permissions boundary, the
+// session policies its temporary credentials carry, and its tags (aws:PrincipalTag/*). Compiled
+// policies are cached by (policy id, version) — managed policy versions are immutable, inline
+// policies are keyed by their text — and each principal's resolved set is cached until the IAM
+// service's generation counter moves (IamService bumps it on every write). Thread-safe: caches are
+// behind one mutex; resolved sets are immutable and shared.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,9 @@ struct ResolvedPrincipal {
   };
   std::vector<Named> identity;
   std::optional<Named> boundary;
+  // Temporary credentials with session policies (AssumeRole / GetFederationToken Policy and
+  // PolicyArns): set, possibly empty when no named policy exists any more.
+  std::optional<std::vector<Named>> session;
   std::string role_arn;  // role sessions: the role's ARN with its path
   std::vector<std::pair<std::string, std::string>> tags;
   bool exists = false;         // false: the user or role is gone (its key or session still signs)
@@ -53,7 +57,8 @@ class PolicySetResolver final : public AuthzLookup {
   PolicySetResolver(services::iam::IamStore& store,
                     const services::iam::ManagedPolicyCatalog& catalog, Generation generation);
 
-  // The principal's policies; the account root and services resolve to an empty set.
+  // The principal's policies; the account root and services resolve to an empty set. Sessions
+  // with session policies are cached per access key (two sessions of one ARN may differ).
   Result<std::shared_ptr<const ResolvedPrincipal>> Resolve(const auth::Principal& principal);
   // A role's trust policy, compiled (sts:AssumeRole); nullptr when the role does not exist.
   Result<std::shared_ptr<const iam::policy::CompiledPolicy>> TrustPolicy(std::string_view role);

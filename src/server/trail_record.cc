@@ -186,6 +186,9 @@ json::object UserIdentity(const ApiCall& call) {
     case auth::PrincipalType::kAssumedRole:
       identity["type"] = "AssumedRole";
       break;
+    case auth::PrincipalType::kFederatedUser:
+      identity["type"] = "FederatedUser";
+      break;
     case auth::PrincipalType::kAwsService:
       identity["type"] = "AWSService";
       break;
@@ -195,8 +198,21 @@ json::object UserIdentity(const ApiCall& call) {
   identity["accountId"] = p->account_id;
   identity["accessKeyId"] = call.access_key_id;
   if (p->type == auth::PrincipalType::kIamUser) identity["userName"] = p->user_name;
-  if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
+  if (call.from_console) {
     json::object attributes;
+    attributes["creationDate"] = FormatIso8601(call.session_created_millis, false);
+    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
+    json::object context;
+    context["sessionIssuer"] = json::object();
+    context["webIdFederationData"] = json::object();
+    context["attributes"] = std::move(attributes);
+    identity["sessionContext"] = std::move(context);
+  } else if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
+    json::object attributes;
+    // When the temporary credentials were issued, as AWS records it.
+    if (p->session_issued_millis) {
+      attributes["creationDate"] = FormatIso8601(*p->session_issued_millis, false);
+    }
     attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
     json::object context;
     context["attributes"] = std::move(attributes);
@@ -213,7 +229,8 @@ std::string LookupUsername(const auth::Principal* p) {
       return "root";
     case auth::PrincipalType::kIamUser:
       return p->user_name;
-    case auth::PrincipalType::kAssumedRole: {
+    case auth::PrincipalType::kAssumedRole:
+    case auth::PrincipalType::kFederatedUser: {
       auto slash = p->arn.rfind('/');
       return slash == std::string::npos ? p->user_name : p->arn.substr(slash + 1);
     }
@@ -376,6 +393,7 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   record["managementEvent"] = !data_event;
   record["recipientAccountId"] = call.recipient_account_id;
   record["eventCategory"] = event.event_category;
+  if (call.from_console) record["sessionCredentialFromConsole"] = "true";
   event.record_json = json::serialize(record);
   return event;
 }

@@ -36,6 +36,10 @@ struct ApiCall {
   const protocol::Value* input = nullptr;   // nullptr when the request did not parse
   const protocol::Value* output = nullptr;  // nullptr on failure
   const AwsError* error = nullptr;
+  // A console session's call: userIdentity gets the session context AWS writes for console
+  // credentials (creation date, MFA) and the record sessionCredentialFromConsole "true".
+  bool from_console = false;
+  std::int64_t session_created_millis = 0;
 };
 
 pipeline::TrailEvent BuildTrailEvent(const ApiCall& call);

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "auth/principal.h"
 #include "common/clock.h"
@@ -46,6 +47,9 @@ struct RequestContext {
   const Clock& clock;
   RandomSource& random;
   const http::HttpRequest& http;  // source address, user agent; rarely needed by services
+  // Operations authorized per item (S3 DeleteObjects: s3:DeleteObject per key): the indexes of
+  // the items authorization refused, ascending, which the handler reports item by item.
+  std::vector<std::size_t> denied_items = {};
   // The streamed body of a PutObject/UploadPart (the input's Body is then empty), or null.
   BodyFile* streamed_body = nullptr;
 };

@@ -101,7 +101,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& da
   // synchronous=FULL: in WAL mode this fsyncs the WAL at every commit, so a write that was
   // acknowledged to a client survives a crash or power loss. NORMAL only syncs at checkpoints and
   // may lose the most recent commits, which would break "a 200 means it is stored".
-  if (Status st = db->writer_->Execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL");
+  if (Status st = db->writer_->Execute(
+          options.durable_commits ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL"
+                                  : "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL");
       !st) {
     return std::move(st).error();
   }
@@ -184,6 +186,13 @@ void Database::ReleaseReader(std::unique_ptr<Connection> connection) {
 std::size_t Database::idle_reader_count() const {
   std::lock_guard<std::mutex> lock(readers_mutex_);
   return idle_readers_.size();
+}
+
+Status Database::Sync() {
+  std::lock_guard<std::mutex> lock(writer_mutex_);
+  auto result = writer_->QueryText("PRAGMA wal_checkpoint(FULL)");
+  if (!result) return std::move(result).error();
+  return {};
 }
 
 }  // namespace tw::store

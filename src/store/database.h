@@ -59,6 +59,11 @@ struct DatabaseOptions {
   std::optional<std::span<const EmbeddedFile>> migrations;
   // The database file inside the data dir; nullptr means kFileName.
   const char* file_name = nullptr;
+  // true: every commit is fsynced (synchronous=FULL), so an acknowledged write survives power
+  // loss. false (synchronous=NORMAL): commits survive a process crash but only Sync() or a
+  // checkpoint makes them survive power loss; for data already written asynchronously
+  // (CloudTrail's event history), whose writer then does not pay an fsync per batch.
+  bool durable_commits = true;
 };
 
 class Database {
@@ -106,6 +111,10 @@ class Database {
   }
 
   // The schema version (PRAGMA user_version), which after Open is the newest migration applied.
+  // Makes every commit so far survive power loss (a checkpoint, which fsyncs). Only needed with
+  // durable_commits = false, after a write a client is told succeeded.
+  Status Sync();
+
   int schema_version() const { return schema_version_; }
   const std::filesystem::path& path() const { return path_; }
   // Reader connections currently open and idle (for tests).

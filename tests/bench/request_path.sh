@@ -6,8 +6,19 @@
 # one signed request can be replayed for the whole run.
 #
 # Usage: tests/bench/request_path.sh [build/trailwatch] [seconds=10] [connections=32]
+#
+# --recording mode: the baseline is trailwatch itself with CloudTrail recording off (the hidden
+# --no-cloudtrail-recording flag); the measured server records every call and has an active
+# trail (log file validation, CloudWatch Logs delivery, S3 files every 5 s) that selects it.
+# The two are measured alternately, three times each, in the same run; the ratio (target >= 0.9) is
+# recording / not recording.
+# Usage: tests/bench/request_path.sh --recording [build/trailwatch] [seconds=10] [connections=32]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [[ "${1:-}" == "--recording" ]]; then
+  shift
+  exec "$(dirname "$0")/request_path_recording.sh" "$@"
+fi
 binary="${1:-build/trailwatch}"
 seconds="${2:-10}"
 connections="${3:-32}"

@@ -50,6 +50,10 @@ def test_metrics_count_requests_by_operation_and_status(server, clients):
     inf = sample(after, "trailwatch_request_duration_seconds_bucket", service="sts", le="+Inf")
     assert count is not None and count == inf and count >= 4
     assert sample(after, "process_start_time_seconds") > 1.6e9
+    assert sample(after, "trailwatch_cloudtrail_queue_depth") >= 0
+    for outcome in ("delivered", "retried", "dropped"):
+        assert sample(after, "trailwatch_sns_deliveries_total", outcome=outcome) >= 0
+    assert sample(after, "trailwatch_alarm_evaluations_total") >= 0
     # Every line is a comment or a sample of the text format; HELP and TYPE precede samples.
     for line in after.splitlines():
         assert line.startswith("# HELP ") or line.startswith("# TYPE ") or \
@@ -83,3 +87,25 @@ def test_config_file_with_an_unknown_key_is_refused(binary, data_dir, tmp_path):
     with pytest.raises(RuntimeError) as e:
         s.start(timeout=10)
     assert "no-such-option" in str(e.value) or "no_such_option" in str(e.value)
+
+
+def test_metrics_count_alarm_evaluations_and_sns_deliveries(binary, data_dir, clients):
+    """A breaching datapoint evaluates an alarm, changes its state and delivers its email (to the
+    outbox): each shows in /metrics."""
+    from conftest import run_boto
+    s = Server(binary, data_dir).start()
+    try:
+        py = clients["python_new"]
+        topic = run_boto(py, s.endpoint, "sns", "create_topic", {"Name": "ops"})["result"]["TopicArn"]
+        run_boto(py, s.endpoint, "sns", "publish", {"TopicArn": topic, "Message": "hello"})
+        run_boto(py, s.endpoint, "cloudwatch", "put_metric_alarm", {
+            "AlarmName": "m", "Namespace": "Ops", "MetricName": "Errors", "Statistic": "Sum",
+            "Period": 60, "EvaluationPeriods": 1, "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold"})
+        run_boto(py, s.endpoint, "cloudwatch", "put_metric_data", {
+            "Namespace": "Ops", "MetricData": [{"MetricName": "Errors", "Value": 5}]})
+        text = scrape(s.endpoint)
+        assert sample(text, "trailwatch_alarm_evaluations_total") >= 1
+        assert sample(text, "trailwatch_alarm_state_changes_total") >= 1
+    finally:
+        assert s.stop() == 0

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """SNS end to end with real clients (aws CLI v1 and v2, boto3 old and new): topics, subscriptions
-and Publish; the email path through a tiny SMTP server on loopback (confirmation email, following
+and Publish; the email path through a real SMTP server on loopback (aiosmtpd) (confirmation email, following
 its link, the notification email with its unsubscribe link); and an HTTP subscriber that receives
 the SubscriptionConfirmation, confirms through SubscribeURL, gets the Notification and verifies
 its signature against the certificate at SigningCertURL. Only loopback traffic."""
@@ -10,7 +10,7 @@ import json
 import queue
 import re
 import shutil
-import socketserver
+import socket
 import tempfile
 import threading
 import urllib.request
@@ -24,56 +24,27 @@ CLIS = ["aws_v1", "aws_v2"]
 PYTHONS = ["python_new", "python_debian"]
 
 
-class _SmtpHandler(socketserver.StreamRequestHandler):
-    """Just enough of RFC 5321 for libcurl: EHLO, MAIL, RCPT, DATA, QUIT."""
+class SmtpServer:
+    """A real SMTP server on loopback (Debian's python3-aiosmtpd) that queues what it accepts as
+    (recipients, email.message.Message). `port`: listen there (0: a free port)."""
 
-    def reply(self, line):
-        self.wfile.write((line + "\r\n").encode())
-
-    def handle(self):
-        self.reply("220 localhost test SMTP")
-        rcpt = []
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                return
-            cmd = line.decode("utf-8", "replace").strip()
-            verb = cmd.split(" ", 1)[0].upper()
-            if verb in ("EHLO", "HELO"):
-                self.reply("250 localhost")
-            elif verb == "MAIL":
-                rcpt = []
-                self.reply("250 OK")
-            elif verb == "RCPT":
-                rcpt.append(cmd.split(":", 1)[1].strip().strip("<>"))
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 go ahead")
-                data = []
-                while True:
-                    l = self.rfile.readline()
-                    if l in (b".\r\n", b".\n", b""):
-                        break
-                    if l.startswith(b".."):
-                        l = l[1:]
-                    data.append(l)
-                self.server.mails.put((rcpt, email.message_from_bytes(b"".join(data))))
-                self.reply("250 queued")
-            elif verb == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 OK")
-
-
-class SmtpServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _SmtpHandler)
+    def __init__(self, port=0):
+        from aiosmtpd.controller import Controller
+        if port == 0:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
         self.mails = queue.Queue()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.server_address = ("127.0.0.1", port)
+        self._controller = Controller(self, hostname="127.0.0.1", port=port)
+        self._controller.start()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.mails.put((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
+        return "250 queued"
+
+    def shutdown(self):
+        self._controller.stop()
 
 
 class _HttpSubscriber(http.server.BaseHTTPRequestHandler):
@@ -283,3 +254,29 @@ def test_outbox_without_smtp(binary, clients, data_dir):
             assert r.status == 200
     finally:
         s.stop()
+
+
+def test_email_waits_for_an_smtp_server_that_is_down(binary, clients, data_dir):
+    """The SMTP server is down when the confirmation email is due: the delivery stays queued and
+    is retried, and the email arrives once the server is up."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    s = Server(binary, data_dir, ["--smtp-url", f"smtp://127.0.0.1:{port}"]).start()
+    smtp = None
+    try:
+        py = clients["python_new"]
+        arn = run_boto(py, s.endpoint, "sns", "create_topic",
+                       {"Name": name("down")})["result"]["TopicArn"]
+        run_boto(py, s.endpoint, "sns", "subscribe",
+                 {"TopicArn": arn, "Protocol": "email", "Endpoint": "late@example.com"})
+        import time
+        time.sleep(1.5)  # the first attempt fails: nothing listens on the port
+        smtp = SmtpServer(port)
+        rcpt, msg = smtp.mails.get(timeout=40)
+        assert rcpt == ["late@example.com"]
+        assert "Confirm subscription" in msg.get_payload(decode=True).decode()
+    finally:
+        s.stop()
+        if smtp:
+            smtp.shutdown()

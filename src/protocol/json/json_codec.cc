@@ -442,6 +442,12 @@ http::HttpResponse JsonCodec::WriteError(const ServiceModel& service, const AwsE
     out += ':';
     AppendString(out, value);
   }
+  for (const auto& [name, json] : error.extra_json) {
+    out += ',';
+    AppendString(out, name);
+    out += ':';
+    out += json;
+  }
   out += '}';
   return response;
 }

@@ -62,6 +62,7 @@ class CloudTrailService {
  private:
   Result<TrailRegistry::TrailPtr> FindTrail(RequestContext& context, std::string_view name,
                                             bool home_region_only);
+  Result<TrailRegistry::TrailPtr> FindTaggedTrail(RequestContext& context, const std::string& arn);
   // The destination checks CreateTrail and UpdateTrail make.
   Status CheckBucket(const Trail& trail);
   Status CheckLogs(const Trail& trail);

@@ -43,6 +43,9 @@ std::string_view ColumnFor(LookupKey key) {
 Result<std::unique_ptr<EventHistory>> EventHistory::Open(const std::filesystem::path& data_dir) {
   store::DatabaseOptions options;
   options.file_name = "cloudtrail.db";
+  // Events reach the history asynchronously (the recorder's queue), so an fsync per batch would
+  // buy no guarantee a caller was given; trail configuration calls Sync() after each change.
+  options.durable_commits = false;
   options.migrations = std::span<const EmbeddedFile>(embedded_cloudtrail_migrations::kFiles,
                                                      embedded_cloudtrail_migrations::kFileCount);
   auto db = store::Database::Open(data_dir, options);
@@ -111,7 +114,7 @@ Result<LookupPage> EventHistory::Lookup(const LookupQuery& query) {
   if (by_resource) sql += "JOIN event_resources r ON r.seq = e.seq ";
   sql +=
       "WHERE e.recipient_account_id = ? AND e.aws_region = ? AND e.event_time >= ? AND "
-      "e.event_time <= ? ";
+      "e.event_time <= ? AND e.event_category = ? ";
   if (query.key) sql += "AND " + std::string(ColumnFor(*query.key)) + " = ? ";
   if (query.after) sql += "AND (e.event_time < ? OR (e.event_time = ? AND e.seq < ?)) ";
   sql += "GROUP BY e.seq ORDER BY e.event_time DESC, e.seq DESC LIMIT ?";
@@ -128,6 +131,7 @@ Result<LookupPage> EventHistory::Lookup(const LookupQuery& query) {
     bind(query.region);
     bind(query.start_millis);
     bind(query.end_millis);
+    bind(query.category);
     if (query.key) {
       if (*query.key == LookupKey::kReadOnly) {
         bind(static_cast<std::int64_t>(query.value == "true" ? 1 : 0));

@@ -32,6 +32,8 @@ enum class LookupKey {
 struct LookupQuery {
   std::string account_id;
   std::string region;
+  // Event history shows management events, or with EventCategory=insight, Insights events.
+  std::string category = "Management";
   std::optional<LookupKey> key;
   std::string value;
   std::int64_t start_millis = 0;  // inclusive

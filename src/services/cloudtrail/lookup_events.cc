@@ -135,9 +135,13 @@ Result<Value> CloudTrailService::LookupEvents(RequestContext& context, const Val
   Value output = Value::MakeStructure();
   Value events = Value::MakeList();
   if (category == "insight") {
-    // No Insights events exist until insight selectors are implemented.
-    output.Set("Events", std::move(events));
-    return output;
+    query.category = "Insight";
+    if (query.key && *query.key != LookupKey::kEventId && *query.key != LookupKey::kEventName &&
+        *query.key != LookupKey::kEventSource) {
+      return Invalid("InvalidLookupAttributesException",
+                     "Insights events can be looked up by EventId, EventName or EventSource "
+                     "only.");
+    }
   }
   recorder_.Flush();
   auto page = history_.Lookup(query);

@@ -17,6 +17,7 @@ constexpr std::size_t kMaxCwlRecordBytes = 256 * 1024;  // larger records go to 
 constexpr std::size_t kMaxCwlBatchBytes = 1'000'000;    // PutLogEvents' batch limit, less slack
 constexpr std::size_t kMaxCwlBatchEvents = 10'000;
 constexpr std::int64_t kMaxWaitMillis = 250;
+constexpr std::chrono::milliseconds kGather{200};
 
 std::string StreamName(const Trail& trail, std::string_view region) {
   return trail.account_id + "_CloudTrail_" + std::string(region);
@@ -74,9 +75,6 @@ void TrailDeliverer::Flush(bool digests) {
 void TrailDeliverer::Shutdown() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) {
-      // Already stopping or stopped; wait for the thread below only once.
-    }
     stopping_ = true;
   }
   work_cv_.notify_all();
@@ -85,6 +83,7 @@ void TrailDeliverer::Shutdown() {
 }
 
 void TrailDeliverer::Run() {
+  LowerThreadPriority();
   std::unique_lock lock(mu_);
   while (true) {
     const std::int64_t now = EpochMillis(clock_.Now());
@@ -93,6 +92,14 @@ void TrailDeliverer::Run() {
     work_cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] {
       return !queue_.empty() || stopping_ || flush_requested_ > flush_done_;
     });
+    // Gather what the next moments bring, so CloudWatch Logs gets one transaction per batch
+    // rather than per recorder commit (records still arrive within a fraction of a second).
+    if (!queue_.empty() && !stopping_ && flush_requested_ == flush_done_) {
+      work_cv_.wait_for(lock, kGather, [&] {
+        return stopping_ || flush_requested_ > flush_done_ ||
+               queued_events_ >= options_.max_queued_events / 2;
+      });
+    }
     std::deque<std::vector<pipeline::TrailEvent>> work;
     work.swap(queue_);
     queued_events_ = 0;
@@ -110,6 +117,7 @@ void TrailDeliverer::Run() {
       DeliverFiles(t);
       next_delivery_ = t + options_.delivery_millis;
     }
+    DeliverInsights(t);
     if (t >= next_digest_) {
       DeliverDigests(t, /*only_with_files=*/false);
       next_digest_ = t + options_.digest_millis;
@@ -144,6 +152,23 @@ void TrailDeliverer::Route(std::vector<pipeline::TrailEvent>& events) {
         continue;
       }
       if (!TrailSelects(*trail, e)) continue;
+      if (!trail->insight_types.empty()) {
+        auto it = analyzers_.find({key, e.aws_region});
+        if (it == analyzers_.end() || it->second.types != trail->insight_types) {
+          const auto& types = trail->insight_types;
+          const bool calls =
+              std::find(types.begin(), types.end(), "ApiCallRateInsight") != types.end();
+          const bool errors =
+              std::find(types.begin(), types.end(), "ApiErrorRateInsight") != types.end();
+          it = analyzers_
+                   .insert_or_assign(
+                       {key, e.aws_region},
+                       Analyzer{types, InsightsAnalyzer(trail->account_id, e.aws_region, calls,
+                                                        errors, EpochMillis(clock_.Now()))})
+                   .first;
+        }
+        it->second.analyzer.Observe(e);
+      }
       Pending& p = pending_[{key, e.aws_region}];
       if (p.records.empty()) {
         p.oldest = p.newest = e.event_time_millis;
@@ -223,6 +248,55 @@ void TrailDeliverer::DeliverToLogs(const Trail& trail, const std::string& region
     s.latest_cwl_delivery_millis = now;
     s.latest_cwl_error.clear();
   });
+}
+
+void TrailDeliverer::DeliverInsights(std::int64_t now) {
+  for (auto it = analyzers_.begin(); it != analyzers_.end();) {
+    const auto& [trail_key, region] = it->first;
+    TrailRegistry::TrailPtr trail;
+    for (const auto& t : *registry_.trails()) {
+      if (TrailRegistry::KeyOf(*t) == trail_key) trail = t;
+    }
+    if (!trail || trail->insight_types != it->second.types) {  // deleted or reconfigured
+      it = analyzers_.erase(it);
+      continue;
+    }
+    std::vector<pipeline::TrailEvent> events = it->second.analyzer.Tick(now, random_);
+    ++it;
+    if (events.empty()) continue;
+    if (EventHistory* history = insight_history_.load()) {
+      if (Status st = history->Append(events); !st) {
+        spdlog::error("cloudtrail: storing Insights events failed: {}", st.error().message);
+      }
+    }
+    std::vector<std::string_view> records;
+    std::int64_t newest = 0;
+    for (const auto& e : events) {
+      records.push_back(e.record_json);
+      newest = std::max(newest, e.event_time_millis);
+    }
+    const std::string key = LogFileKey(trail->s3_prefix, trail->account_id, "CloudTrail-Insight",
+                                       region, now, newest, RandomSuffix());
+    auto access = targets_.BucketAllows(trail->s3_bucket, "s3:PutObject",
+                                        "arn:aws:s3:::" + trail->s3_bucket + "/" + key,
+                                        DeliveryContext(*trail));
+    std::string error;
+    if (!access) {
+      error = access.error().message;
+    } else if (*access != BucketAccess::kAllowed) {
+      error = ErrorName(*access);
+    } else if (Status put = targets_.PutObject(
+                   trail->s3_bucket, key, Gzip(RecordsDocument(records)), "application/json", {});
+               !put) {
+      error = put.error().message;
+    }
+    if (!error.empty()) {
+      spdlog::warn("cloudtrail: trail {}: Insights delivery failed: {}", trail->name, error);
+      registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_delivery_error = error; });
+    } else {
+      registry_.UpdateState(trail_key, [&](TrailState& s) { s.latest_insight_millis = now; });
+    }
+  }
 }
 
 std::string TrailDeliverer::RandomSuffix() {

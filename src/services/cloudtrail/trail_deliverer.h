@@ -13,6 +13,7 @@
 // not yet in one. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -25,6 +26,8 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "services/cloudtrail/event_history.h"
+#include "services/cloudtrail/insights.h"
 #include "services/cloudtrail/log_files.h"
 #include "services/cloudtrail/signing_keys.h"
 #include "services/cloudtrail/trail_recorder.h"
@@ -48,6 +51,8 @@ class TrailDeliverer final : public StoredEventsListener {
   TrailDeliverer& operator=(const TrailDeliverer&) = delete;
 
   void OnStored(std::vector<pipeline::TrailEvent>& batch) override;
+  // Where Insights events are stored for LookupEvents (EventCategory=insight); set before use.
+  void SetInsightHistory(EventHistory* history) { insight_history_ = history; }
 
   // Routes everything queued, writes every buffered file and (with `digests`) the digests due
   // for files not yet in one; returns when done.
@@ -67,6 +72,7 @@ class TrailDeliverer final : public StoredEventsListener {
   void Route(std::vector<pipeline::TrailEvent>& events);
   void DeliverFiles(std::int64_t now);
   void DeliverDigests(std::int64_t now, bool only_with_files);
+  void DeliverInsights(std::int64_t now);
   void DeliverToLogs(const Trail& trail, const std::string& region,
                      std::vector<LogEventOut>& events);
   std::string RandomSuffix();
@@ -94,6 +100,12 @@ class TrailDeliverer final : public StoredEventsListener {
   std::map<RegionKey, Pending> pending_;
   std::map<RegionKey, std::vector<DigestLogFile>> undigested_;
   std::set<std::string> streams_ready_;  // trail key + group + stream known to exist
+  struct Analyzer {
+    std::vector<std::string> types;
+    InsightsAnalyzer analyzer;
+  };
+  std::map<RegionKey, Analyzer> analyzers_;
+  std::atomic<EventHistory*> insight_history_{nullptr};
   std::int64_t next_delivery_ = 0;
   std::int64_t next_digest_ = 0;
 

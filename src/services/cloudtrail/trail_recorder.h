@@ -29,6 +29,10 @@ class StoredEventsListener {
   virtual void OnStored(std::vector<pipeline::TrailEvent>& batch) = 0;
 };
 
+// Lowers the calling thread's scheduling priority (nice 10); CloudTrail's background writers
+// call it so they never compete with request handling on equal terms.
+void LowerThreadPriority();
+
 class TrailRecorder final : public pipeline::TrailSink {
  public:
   TrailRecorder(EventHistory& history, const Clock& clock, std::size_t capacity = 65536);
@@ -43,6 +47,8 @@ class TrailRecorder final : public pipeline::TrailSink {
   void Shutdown();
   // Set once, before events flow or while they do; null detaches.
   void SetListener(StoredEventsListener* listener) { listener_.store(listener); }
+  // Events accepted but not yet stored (the /metrics queue depth).
+  std::uint64_t Pending();
 
  private:
   void Run();
@@ -59,6 +65,7 @@ class TrailRecorder final : public pipeline::TrailSink {
   std::uint64_t stored_ = 0;                // GUARDED_BY(mu_)
   bool stopping_ = false;                   // GUARDED_BY(mu_)
   bool writer_done_ = false;                // GUARDED_BY(mu_)
+  int flushing_ = 0;                        // GUARDED_BY(mu_): Flush callers waiting
   std::atomic<StoredEventsListener*> listener_{nullptr};
   std::thread writer_;
 };

@@ -85,6 +85,7 @@ Result<bool> TrailRegistry::Insert(const Trail& trail) {
     return st->Exec();
   });
   if (!written) return written.error();
+  if (Status synced = db_.Sync(); !synced) return synced.error();
   trails_[key] = std::make_shared<const Trail>(trail);
   states_[key] = std::move(state);
   Publish();
@@ -105,6 +106,7 @@ Status TrailRegistry::Replace(const Trail& trail) {
     return st->Exec();
   });
   if (!written) return written;
+  if (Status synced = db_.Sync(); !synced) return synced;
   trails_[key] = std::make_shared<const Trail>(trail);
   Publish();
   return {};
@@ -120,6 +122,7 @@ Status TrailRegistry::Remove(const Trail& trail) {
     return st->Exec();
   });
   if (!written) return written;
+  if (Status synced = db_.Sync(); !synced) return synced;
   trails_.erase(key);
   states_.erase(key);
   dirty_.erase(key);

@@ -572,6 +572,10 @@ Result<Value> CloudTrailService::StartLogging(RequestContext& context, const Val
     trail.logging = true;
     trail.start_logging_millis = EpochMillis(context.clock.Now());
     if (Status st = trails_->registry.Replace(trail); !st) return st.error();
+    // Logging restarted: the next digest of each Region starts a new chain (previousDigest*
+    // null), as AWS's first digest after logging is turned on does.
+    trails_->registry.UpdateState(TrailRegistry::KeyOf(trail),
+                                  [](TrailState& s) { s.chains.clear(); });
   }
   return Value::MakeStructure();
 }
@@ -684,18 +688,23 @@ Result<Value> CloudTrailService::GetInsightSelectors(RequestContext& context, co
   return out;
 }
 
-Result<Value> CloudTrailService::AddTags(RequestContext& context, const Value& input) {
-  std::string arn(input.GetString("ResourceId"));
+// The tag operations name a trail by ARN only, and answer a missing one as a missing resource.
+Result<TrailRegistry::TrailPtr> CloudTrailService::FindTaggedTrail(RequestContext& context,
+                                                                   const std::string& arn) {
   if (!arn.starts_with("arn:")) {
     return Error("CloudTrailARNInvalidException", "ARN " + arn + " is not valid.");
   }
   auto found = FindTrail(context, arn, /*home_region_only=*/false);
-  if (!found) {
-    if (found.error().code == "TrailNotFoundException") {
-      return Error("ResourceNotFoundException", "Resource not found: " + arn);
-    }
-    return found.error();
+  if (!found && found.error().code == "TrailNotFoundException") {
+    return Error("ResourceNotFoundException", "Resource not found: " + arn);
   }
+  return found;
+}
+
+Result<Value> CloudTrailService::AddTags(RequestContext& context, const Value& input) {
+  std::string arn(input.GetString("ResourceId"));
+  auto found = FindTaggedTrail(context, arn);
+  if (!found) return found.error();
   Trail trail = **found;
   if (const Value* tags = Present(input, "TagsList"); tags && tags->is_list()) {
     for (const Value& tag : tags->as_list()) {
@@ -720,16 +729,8 @@ Result<Value> CloudTrailService::AddTags(RequestContext& context, const Value& i
 
 Result<Value> CloudTrailService::RemoveTags(RequestContext& context, const Value& input) {
   std::string arn(input.GetString("ResourceId"));
-  if (!arn.starts_with("arn:")) {
-    return Error("CloudTrailARNInvalidException", "ARN " + arn + " is not valid.");
-  }
-  auto found = FindTrail(context, arn, /*home_region_only=*/false);
-  if (!found) {
-    if (found.error().code == "TrailNotFoundException") {
-      return Error("ResourceNotFoundException", "Resource not found: " + arn);
-    }
-    return found.error();
-  }
+  auto found = FindTaggedTrail(context, arn);
+  if (!found) return found.error();
   Trail trail = **found;
   if (const Value* tags = Present(input, "TagsList"); tags && tags->is_list()) {
     for (const Value& tag : tags->as_list()) {
@@ -747,16 +748,8 @@ Result<Value> CloudTrailService::RemoveTags(RequestContext& context, const Value
 Result<Value> CloudTrailService::ListTags(RequestContext& context, const Value& input) {
   Value list = Value::MakeList();
   for (const std::string& arn : StringList(input.Find("ResourceIdList"))) {
-    if (!arn.starts_with("arn:")) {
-      return Error("CloudTrailARNInvalidException", "ARN " + arn + " is not valid.");
-    }
-    auto found = FindTrail(context, arn, /*home_region_only=*/false);
-    if (!found) {
-      if (found.error().code == "TrailNotFoundException") {
-        return Error("ResourceNotFoundException", "Resource not found: " + arn);
-      }
-      return found.error();
-    }
+    auto found = FindTaggedTrail(context, arn);
+    if (!found) return found.error();
     Value tags = Value::MakeList();
     for (const auto& [k, v] : (*found)->tags) {
       Value tag = Value::MakeStructure();

@@ -41,6 +41,7 @@ void CloudWatchService::Register(OperationTable& table) {
   add("GetMetricStatistics", &CloudWatchService::GetMetricStatistics);
   add("GetMetricData", &CloudWatchService::GetMetricData);
   add("PutMetricAlarm", &CloudWatchService::PutMetricAlarm);
+  add("PutCompositeAlarm", &CloudWatchService::PutCompositeAlarm);
   add("DescribeAlarms", &CloudWatchService::DescribeAlarms);
   add("DescribeAlarmsForMetric", &CloudWatchService::DescribeAlarmsForMetric);
   add("DeleteAlarms", &CloudWatchService::DeleteAlarms);
@@ -61,6 +62,7 @@ void CloudWatchService::Load() {
     for (auto& [key, p] : *points) {
       MetricSeries& series = metrics_[key];
       series.last_put_ms = std::max({series.last_put_ms, p.timestamp_ms, p.received_ms});
+      AddToSlots(series.slots, p);
       series.points.push_back(std::move(p));
     }
     for (auto& [key, series] : metrics_) {
@@ -72,7 +74,13 @@ void CloudWatchService::Load() {
   if (auto alarms = store_.LoadAlarms()) {
     for (Alarm& a : *alarms) {
       a.next_evaluation_ms = now;
-      alarms_[AlarmKey{a.account_id, a.region, a.config.name}] = std::move(a);
+      AlarmKey key{a.account_id, a.region, a.config.name};
+      if (a.config.is_composite()) {
+        // Stored rules were valid when put.
+        if (auto rule = AlarmRule::Parse(*a.config.alarm_rule))
+          rules_.emplace(key, std::move(*rule));
+      }
+      alarms_[key] = std::move(a);
     }
   }
   if (auto history = store_.LoadHistory(now - kMaxPastMillis)) history_ = std::move(*history);
@@ -92,8 +100,10 @@ void CloudWatchService::SchedulerLoop() {
 }
 
 std::int64_t CloudWatchService::NextEvaluation(const Alarm& alarm, std::int64_t now) {
-  // High-resolution alarms evaluate every 10 s, the others every minute (alarms.md 3.1).
-  const std::int64_t step = alarm.config.evaluation_period() < 60 ? 10'000 : 60'000;
+  // High-resolution alarms evaluate every 10 s, the others (and composites) every minute
+  // (alarms.md 3.1).
+  const std::int64_t step =
+      !alarm.config.is_composite() && alarm.config.evaluation_period() < 60 ? 10'000 : 60'000;
   return now - now % step + step;
 }
 
@@ -114,9 +124,16 @@ void CloudWatchService::Tick() {
       const std::int64_t cutoff = now - kRetentionMillis;
       for (auto it = metrics_.begin(); it != metrics_.end();) {
         auto& points = it->second.points;
-        std::erase_if(points, [&](const RawPoint& p) {
+        const std::size_t erased = std::erase_if(points, [&](const RawPoint& p) {
           return std::max(p.timestamp_ms, p.received_ms) < cutoff;
         });
+        // The 10-second slots aggregate by timestamp, so an imported point can share one with a
+        // point that goes: rebuild them from what stays.
+        if (erased > 0) {
+          auto& slots = it->second.slots;
+          slots.clear();
+          for (const RawPoint& p : points) AddToSlots(slots, p);
+        }
         it = points.empty() ? metrics_.erase(it) : std::next(it);
       }
       (void)store_.DeletePointsBefore(cutoff);
@@ -159,6 +176,7 @@ Status CloudWatchService::PutPoints(std::vector<std::pair<MetricKey, RawPoint>> 
       auto pos = std::upper_bound(
           series.points.begin(), series.points.end(), p.timestamp_ms,
           [](std::int64_t t, const RawPoint& existing) { return t < existing.timestamp_ms; });
+      AddToSlots(series.slots, p);
       series.points.insert(pos, std::move(p));
       touched.push_back(&key);
     }
@@ -178,6 +196,7 @@ Status CloudWatchService::PutPoints(std::vector<std::pair<MetricKey, RawPoint>> 
 
 bool CloudWatchService::Watches(const Alarm& alarm, const MetricKey& key) {
   if (alarm.account_id != key.account_id || alarm.region != key.region) return false;
+  if (alarm.config.is_composite()) return false;
   const AlarmConfig& c = alarm.config;
   if (!c.is_math()) {
     if (c.namespace_name != key.namespace_name || c.metric_name != key.metric_name) return false;
@@ -194,9 +213,29 @@ bool CloudWatchService::Watches(const Alarm& alarm, const MetricKey& key) {
   return false;
 }
 
-std::vector<RawPoint> CloudWatchService::PointsLocked(const MetricKey& key) const {
+std::vector<Aggregate> CloudWatchService::BucketsLocked(const MetricKey& key, std::int64_t start_ms,
+                                                        std::int64_t end_ms, int period_s,
+                                                        const std::optional<std::string>& unit,
+                                                        bool with_values) const {
+  if (period_s > 0 && (std::int64_t{period_s} * 1000) % kSlotMillis == 0 &&
+      start_ms % kSlotMillis == 0 && end_ms % kSlotMillis == 0) {
+    auto it = metrics_.find(key);
+    if (it == metrics_.end()) return {};
+    return BucketSlots(it->second.slots, start_ms, end_ms, period_s, unit, with_values);
+  }
+  return BucketPoints(PointsLocked(key, start_ms, end_ms), start_ms, end_ms, period_s, unit);
+}
+
+std::vector<RawPoint> CloudWatchService::PointsLocked(const MetricKey& key, std::int64_t start_ms,
+                                                      std::int64_t end_ms) const {
   auto it = metrics_.find(key);
-  return it == metrics_.end() ? std::vector<RawPoint>{} : it->second.points;
+  if (it == metrics_.end()) return {};
+  // Points are sorted by time: copy only the window, not two weeks of points per evaluation.
+  const std::vector<RawPoint>& points = it->second.points;
+  auto by_time = [](const RawPoint& p, std::int64_t t) { return p.timestamp_ms < t; };
+  auto first = std::lower_bound(points.begin(), points.end(), start_ms, by_time);
+  auto last = std::lower_bound(first, points.end(), end_ms, by_time);
+  return std::vector<RawPoint>(first, last);
 }
 
 Result<std::vector<QueryResult>> CloudWatchService::RunQueries(
@@ -230,7 +269,8 @@ Result<std::vector<QueryResult>> CloudWatchService::RunQueriesLocked(
     key.region = region;
     std::sort(key.dimensions.begin(), key.dimensions.end());
     QueryResult r{q.id, q.label.value_or(q.metric->metric_name), q.return_data, {}};
-    for (const Aggregate& a : BucketPoints(PointsLocked(key), start_ms, end_ms, q.period, q.unit)) {
+    for (const Aggregate& a : BucketsLocked(key, start_ms, end_ms, q.period, q.unit,
+                                            ParsePercentile(q.stat).has_value())) {
       if (auto v = StatValue(a, q.stat)) r.series[a.period_start_ms] = *v;
     }
     named.push_back(NamedSeries{q.id, r.series});
@@ -297,19 +337,31 @@ std::vector<std::optional<SlotDatapoint>> CloudWatchService::MetricSlots(
 
 void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
                                        std::vector<PendingAction>& actions) {
+  evaluations_.fetch_add(1, std::memory_order_relaxed);
+  if (alarm.config.is_composite()) {
+    EvaluateCompositeLocked(alarm, now, actions);
+    return;
+  }
   const AlarmConfig& c = alarm.config;
   const EvaluationSettings s = SettingsOf(c);
-  std::vector<std::optional<SlotDatapoint>> slots;
+  // The evaluation range ends with the period in progress (see MetricSlots).
+  const std::int64_t period_ms = std::int64_t{s.period_s} * 1000;
+  const int range = EvaluationRangeSize(c.evaluation_periods);
+  const std::int64_t newest = now - now % period_ms;
+  const std::int64_t start = newest - std::int64_t{range - 1} * period_ms;
+  std::vector<std::optional<SlotDatapoint>> slots(range);
   if (!c.is_math()) {
     MetricKey key{alarm.account_id, alarm.region, c.namespace_name, c.metric_name, c.dimensions};
     std::sort(key.dimensions.begin(), key.dimensions.end());
-    slots = MetricSlots(c, s, PointsLocked(key), now);
+    for (const Aggregate& a : BucketsLocked(key, start, newest + period_ms, s.period_s, c.unit,
+                                            c.extended_statistic.has_value())) {
+      auto v = StatValue(a, s.statistic);
+      if (!v) continue;
+      const double samples = c.extended_statistic ? PercentileSampleCount(a) : a.sample_count;
+      slots[(a.period_start_ms - start) / period_ms] =
+          SlotDatapoint{a.period_start_ms, *v, samples};
+    }
   } else {
-    const std::int64_t period_ms = std::int64_t{s.period_s} * 1000;
-    const int range = EvaluationRangeSize(c.evaluation_periods);
-    const std::int64_t newest = now - now % period_ms;
-    const std::int64_t start = newest - std::int64_t{range - 1} * period_ms;
-    slots.resize(range);
     auto results =
         RunQueriesLocked(alarm.account_id, alarm.region, c.metrics, start, newest + period_ms);
     if (results) {
@@ -330,7 +382,9 @@ void CloudWatchService::EvaluateLocked(Alarm& alarm, std::int64_t now,
 
 void CloudWatchService::ChangeStateLocked(Alarm& alarm, AlarmState state, std::string reason,
                                           std::string reason_data, std::int64_t now,
-                                          std::vector<PendingAction>& actions) {
+                                          std::vector<PendingAction>& actions,
+                                          const std::vector<ChildState>* triggering) {
+  state_changes_.fetch_add(1, std::memory_order_relaxed);
   const AlarmStatus old = alarm.status;
   alarm.status.state = state;
   alarm.status.reason = std::move(reason);
@@ -342,7 +396,15 @@ void CloudWatchService::ChangeStateLocked(Alarm& alarm, AlarmState state, std::s
                    "Alarm updated from " + std::string(StateName(old.state)) + " to " +
                        std::string(StateName(state)),
                    StateUpdateHistoryData(old, alarm.status), now);
-  if (!alarm.config.actions_enabled) return;
+  if (alarm.config.actions_enabled) QueueActionsLocked(alarm, old.state, triggering, actions);
+  // Composites naming this alarm see the new state now (after this alarm's own actions).
+  PropagateLocked(alarm, now, actions);
+}
+
+void CloudWatchService::QueueActionsLocked(const Alarm& alarm, AlarmState old_state,
+                                           const std::vector<ChildState>* triggering,
+                                           std::vector<PendingAction>& actions) {
+  const AlarmState state = alarm.status.state;
   const std::vector<std::string>& list = state == AlarmState::kAlarm ? alarm.config.alarm_actions
                                          : state == AlarmState::kOk
                                              ? alarm.config.ok_actions
@@ -351,7 +413,11 @@ void CloudWatchService::ChangeStateLocked(Alarm& alarm, AlarmState state, std::s
     PendingAction action{alarm.account_id, alarm.region, alarm.config.name, {}};
     action.notification.topic_arn = arn;
     action.notification.subject = AlarmSubject(alarm);
-    action.notification.message = AlarmMessage(alarm, old.state);
+    action.notification.message =
+        alarm.config.is_composite()
+            ? CompositeAlarmMessage(alarm, old_state,
+                                    triggering ? *triggering : std::vector<ChildState>{})
+            : AlarmMessage(alarm, old_state);
     action.notification.source_account_id = alarm.account_id;
     action.notification.source_arn = AlarmArn(alarm.region, alarm.account_id, alarm.config.name);
     actions.push_back(std::move(action));
@@ -364,6 +430,7 @@ void CloudWatchService::AddHistoryLocked(const Alarm& alarm, HistoryType type, s
   item.account_id = alarm.account_id;
   item.region = alarm.region;
   item.alarm_name = alarm.config.name;
+  item.alarm_type = alarm.config.is_composite() ? "CompositeAlarm" : "MetricAlarm";
   item.timestamp_ms = now;
   item.type = type;
   item.summary = std::move(summary);
@@ -407,6 +474,92 @@ Alarm* CloudWatchService::FindAlarmLocked(const std::string& account, const std:
                                           const std::string& name) {
   auto it = alarms_.find(AlarmKey{account, region, name});
   return it == alarms_.end() ? nullptr : &it->second;
+}
+
+std::string CloudWatchService::RuleTargetName(const Alarm& composite,
+                                              const std::string& reference) {
+  if (!reference.starts_with("arn:")) return reference;
+  const std::string prefix = AlarmArn(composite.region, composite.account_id, "");
+  return reference.starts_with(prefix) ? reference.substr(prefix.size()) : std::string();
+}
+
+std::vector<std::string> CloudWatchService::ParentsLocked(const std::string& account,
+                                                          const std::string& region,
+                                                          const std::string& name) {
+  std::vector<std::string> parents;
+  for (const auto& [key, rule] : rules_) {
+    if (key.account_id != account || key.region != region) continue;
+    auto found = alarms_.find(key);
+    if (found == alarms_.end()) continue;
+    for (const std::string& reference : rule.references()) {
+      if (RuleTargetName(found->second, reference) == name) {
+        parents.push_back(key.name);
+        break;
+      }
+    }
+  }
+  return parents;
+}
+
+void CloudWatchService::PropagateLocked(const Alarm& child, std::int64_t now,
+                                        std::vector<PendingAction>& actions) {
+  const std::string account = child.account_id;
+  const std::string region = child.region;
+  const std::string name = child.config.name;
+  propagation_path_.push_back(name);
+  for (const std::string& parent : ParentsLocked(account, region, name)) {
+    // A composite already being evaluated up the path closes a cycle: evaluation stops there.
+    if (std::find(propagation_path_.begin(), propagation_path_.end(), parent) !=
+        propagation_path_.end()) {
+      continue;
+    }
+    if (Alarm* alarm = FindAlarmLocked(account, region, parent)) {
+      EvaluateCompositeLocked(*alarm, now, actions, name);
+    }
+  }
+  propagation_path_.pop_back();
+}
+
+void CloudWatchService::EvaluateCompositeLocked(Alarm& alarm, std::int64_t now,
+                                                std::vector<PendingAction>& actions,
+                                                const std::string& changed_child) {
+  auto rule_it = rules_.find(AlarmKey{alarm.account_id, alarm.region, alarm.config.name});
+  if (rule_it == rules_.end()) return;
+  const AlarmRule& rule = rule_it->second;
+  auto child_of = [&](std::string_view reference) -> const Alarm* {
+    const std::string name = RuleTargetName(alarm, std::string(reference));
+    return name.empty() ? nullptr : FindAlarmLocked(alarm.account_id, alarm.region, name);
+  };
+  auto state_of = [&](std::string_view reference) -> std::optional<AlarmState> {
+    const Alarm* child = child_of(reference);
+    if (!child) return std::nullopt;
+    return child->status.state;
+  };
+  // TRUE is ALARM and FALSE is OK: a composite is INSUFFICIENT_DATA only before its first
+  // evaluation (PutCompositeAlarm).
+  const bool value = rule.Evaluate(state_of);
+  const AlarmState state = value ? AlarmState::kAlarm : AlarmState::kOk;
+  if (state == alarm.status.state) return;
+  std::vector<ChildState> triggering;
+  for (const std::string& reference : rule.Supporting(value, state_of)) {
+    const Alarm* child = child_of(reference);
+    if (!child) continue;
+    ChildState c{AlarmArn(child->region, child->account_id, child->config.name),
+                 child->status.state, child->status.state_updated_ms};
+    // The child whose change caused this evaluation leads (the reason names it).
+    if (child->config.name == changed_child) {
+      triggering.insert(triggering.begin(), std::move(c));
+    } else {
+      triggering.push_back(std::move(c));
+    }
+  }
+  std::string reason = triggering.empty()
+                           ? std::string("The alarm rule evaluated to ") +
+                                 (value ? "TRUE" : "FALSE") + " at " + AwsJsonTime(now)
+                           : CompositeReason(triggering.front());
+  std::string reason_data = CompositeReasonData(triggering);
+  ChangeStateLocked(alarm, state, std::move(reason), std::move(reason_data), now, actions,
+                    &triggering);
 }
 
 }  // namespace tw::services::cloudwatch

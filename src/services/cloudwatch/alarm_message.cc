@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <utility>
 
 #include "services/cloudwatch/format.h"
@@ -167,6 +169,11 @@ std::string ConfigurationHistoryData(const Alarm& alarm, bool created) {
   StringList(w, "okActions", c.ok_actions);
   StringList(w, "alarmActions", c.alarm_actions);
   StringList(w, "insufficientDataActions", c.insufficient_data_actions);
+  if (c.is_composite()) {
+    w.Key("alarmRule").String(*c.alarm_rule);
+    w.EndObject().EndObject();
+    return w.str();
+  }
   if (!c.is_math()) {
     w.Key("namespace").String(c.namespace_name).Key("metricName").String(c.metric_name);
     w.Key("dimensions");
@@ -189,6 +196,76 @@ std::string ActionHistoryData(std::string_view arn, bool ok, std::string_view er
   w.BeginObject().Key("actionState").String(ok ? "Succeeded" : "Failed");
   w.Key("notificationResource").String(arn);
   if (!ok) w.Key("error").String(error);
+  w.EndObject();
+  return w.str();
+}
+
+namespace {
+
+// "Friday 22 July, 2022 15:57:45 UTC" (Java's "EEEE dd MMMM, yyyy HH:mm:ss 'UTC'").
+std::string LongTime(std::int64_t epoch_millis) {
+  static constexpr std::array<const char*, 7> kDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
+  static constexpr std::array<const char*, 12> kMonths = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  std::time_t seconds = static_cast<std::time_t>(epoch_millis / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%s %02d %s, %04d %02d:%02d:%02d UTC",
+                kDays[static_cast<std::size_t>(tm.tm_wday)], tm.tm_mday,
+                kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buffer;
+}
+
+}  // namespace
+
+std::string CompositeReason(const ChildState& child) {
+  return child.arn + " transitioned to " + std::string(StateName(child.state)) + " at " +
+         LongTime(child.timestamp_ms);
+}
+
+std::string CompositeReasonData(const std::vector<ChildState>& triggering) {
+  JsonWriter w;
+  w.BeginObject().Key("triggeringAlarms").BeginArray();
+  for (const ChildState& child : triggering) {
+    w.BeginObject().Key("arn").String(child.arn).Key("state").BeginObject();
+    w.Key("value").String(StateName(child.state));
+    w.Key("timestamp").String(AwsJsonTime(child.timestamp_ms));
+    w.EndObject().EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string CompositeAlarmMessage(const Alarm& alarm, AlarmState old_state,
+                                  const std::vector<ChildState>& triggering) {
+  const AlarmConfig& c = alarm.config;
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("AlarmName").String(c.name);
+  OptionalString(w, "AlarmDescription", c.description);
+  w.Key("AWSAccountId").String(alarm.account_id);
+  w.Key("NewStateValue").String(StateName(alarm.status.state));
+  w.Key("NewStateReason").String(alarm.status.reason);
+  w.Key("StateChangeTime").String(AwsJsonTime(alarm.status.state_updated_ms));
+  w.Key("Region").String(RegionLongName(alarm.region));
+  w.Key("AlarmArn").String(AlarmArn(alarm.region, alarm.account_id, c.name));
+  StringList(w, "OKActions", c.ok_actions);
+  StringList(w, "AlarmActions", c.alarm_actions);
+  StringList(w, "InsufficientDataActions", c.insufficient_data_actions);
+  w.Key("OldStateValue").String(StateName(old_state));
+  w.Key("AlarmRule").String(c.alarm_rule.value_or(""));
+  w.Key("TriggeringChildren").BeginArray();
+  for (const ChildState& child : triggering) {
+    w.BeginObject().Key("Arn").String(child.arn).Key("State").BeginObject();
+    w.Key("Value").String(StateName(child.state));
+    w.Key("Timestamp").String(AwsJsonTime(child.timestamp_ms));
+    w.EndObject().EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return w.str();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Alarm operations: PutMetricAlarm, DescribeAlarms(ForMetric), DeleteAlarms, SetAlarmState,
-// Enable/DisableAlarmActions, DescribeAlarmHistory and the alarm tagging operations.
+// Alarm operations: PutMetricAlarm, PutCompositeAlarm, DescribeAlarms(ForMetric), DeleteAlarms,
+// SetAlarmState, Enable/DisableAlarmActions, DescribeAlarmHistory and the alarm tagging
+// operations.
 #include <algorithm>
 #include <boost/json.hpp>
 
@@ -213,6 +214,10 @@ Result<Value> CloudWatchService::PutMetricAlarm(RequestContext& context, const V
     if (created && alarms_.size() >= 10'000) {
       return AwsError::Make("LimitExceeded", 400, "The maximum number of alarms is reached.");
     }
+    if (!created && it->second.config.is_composite()) {
+      return InvalidValue("The alarm " + config->name +
+                          " is a composite alarm; a metric alarm cannot replace it.");
+    }
     Alarm& alarm = alarms_[key];
     if (created) {
       alarm.account_id = account;
@@ -234,14 +239,135 @@ Result<Value> CloudWatchService::PutMetricAlarm(RequestContext& context, const V
   return Value::MakeStructure();
 }
 
+Value CloudWatchService::CompositeToValue(const Alarm& a) {
+  const AlarmConfig& c = a.config;
+  Value v = Value::MakeStructure(
+      {{"AlarmName", c.name}, {"AlarmArn", AlarmArn(a.region, a.account_id, c.name)}});
+  if (c.description) v.Set("AlarmDescription", *c.description);
+  v.Set("AlarmConfigurationUpdatedTimestamp",
+        protocol::Timestamp{a.status.configuration_updated_ms});
+  v.Set("ActionsEnabled", c.actions_enabled);
+  v.Set("OKActions", Strings(c.ok_actions));
+  v.Set("AlarmActions", Strings(c.alarm_actions));
+  v.Set("InsufficientDataActions", Strings(c.insufficient_data_actions));
+  v.Set("StateValue", std::string(StateName(a.status.state)));
+  v.Set("StateReason", a.status.reason);
+  if (!a.status.reason_data.empty()) v.Set("StateReasonData", a.status.reason_data);
+  v.Set("StateUpdatedTimestamp", protocol::Timestamp{a.status.state_updated_ms});
+  v.Set("AlarmRule", c.alarm_rule.value_or(""));
+  v.Set("StateTransitionedTimestamp", protocol::Timestamp{a.status.state_transitioned_ms});
+  return v;
+}
+
+Result<Value> CloudWatchService::PutCompositeAlarm(RequestContext& context, const Value& input) {
+  AlarmConfig c;
+  c.name = std::string(input.GetString("AlarmName"));
+  c.description = OptString(input, "AlarmDescription");
+  c.actions_enabled = OptBool(input, "ActionsEnabled").value_or(true);
+  c.ok_actions = StringList(input, "OKActions");
+  c.alarm_actions = StringList(input, "AlarmActions");
+  c.insufficient_data_actions = StringList(input, "InsufficientDataActions");
+  c.alarm_rule = std::string(input.GetString("AlarmRule"));
+  if (const Value* tags = input.Find("Tags"); tags && tags->is_list()) {
+    for (const Value& t : tags->as_list()) {
+      c.tags.emplace_back(std::string(t.GetString("Key")), std::string(t.GetString("Value")));
+    }
+  }
+  if (input.Find("ActionsSuppressor") || input.Find("ActionsSuppressorWaitPeriod") ||
+      input.Find("ActionsSuppressorExtensionPeriod")) {
+    return InvalidValue(
+        "ActionsSuppressor (with ActionsSuppressorWaitPeriod and "
+        "ActionsSuppressorExtensionPeriod) is not supported by trailwatch.");
+  }
+  for (const auto* list : {&c.ok_actions, &c.alarm_actions, &c.insufficient_data_actions}) {
+    if (list->size() > 5) {
+      return InvalidValue("The collection of actions must not have a size greater than 5.");
+    }
+    for (const std::string& arn : *list) {
+      if (arn.rfind("arn:", 0) != 0) return InvalidValue("Invalid arn syntax: " + arn);
+    }
+  }
+  auto rule = AlarmRule::Parse(*c.alarm_rule);
+  if (!rule) return std::move(rule).error();
+  const std::string account = context.principal.account_id;
+  const std::string region(context.region);
+  std::vector<PendingAction> actions;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::int64_t now = EpochMillis(context.clock.Now());
+    AlarmKey key{account, region, c.name};
+    auto it = alarms_.find(key);
+    const bool created = it == alarms_.end();
+    if (!created && !it->second.config.is_composite()) {
+      return InvalidValue("The alarm " + c.name +
+                          " is a metric alarm; a composite alarm cannot replace it.");
+    }
+    // Every alarm the rule names must exist (an ARN of another account or Region never does).
+    Alarm probe;
+    probe.account_id = account;
+    probe.region = region;
+    std::vector<std::string> missing;
+    for (const std::string& reference : rule->references()) {
+      const std::string name = RuleTargetName(probe, reference);
+      if (name.empty() || !FindAlarmLocked(account, region, name)) missing.push_back(reference);
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
+      return AwsError::Make("ValidationError", 400,
+                            "Could not save the composite alarm as alarms [" + list +
+                                "] in the alarm rule do not exist");
+    }
+    if (created && alarms_.size() >= 10'000) {
+      return AwsError::Make("LimitExceeded", 400, "The maximum number of alarms is reached.");
+    }
+    Alarm& alarm = alarms_[key];
+    if (created) {
+      alarm.account_id = account;
+      alarm.region = region;
+      alarm.status.state_updated_ms = now;
+      alarm.status.state_transitioned_ms = now;
+    } else {
+      c.tags = alarm.config.tags;  // Tags apply only at creation.
+    }
+    alarm.config = std::move(c);
+    alarm.status.configuration_updated_ms = now;
+    alarm.next_evaluation_ms = NextEvaluation(alarm, now);
+    rules_.insert_or_assign(key, std::move(*rule));
+    if (Status st = store_.SaveAlarm(alarm); !st) return std::move(st).error();
+    AddHistoryLocked(alarm, HistoryType::kConfigurationUpdate,
+                     "Alarm \"" + alarm.config.name + "\" " + (created ? "created" : "updated"),
+                     ConfigurationHistoryData(alarm, created), now);
+    // Created in INSUFFICIENT_DATA, then evaluated at once; the actions of its first state run.
+    EvaluateCompositeLocked(alarm, now, actions);
+  }
+  RunActions(std::move(actions));
+  return Value::MakeStructure();
+}
+
 Result<Value> CloudWatchService::DescribeAlarms(RequestContext& context, const Value& input) {
   const std::vector<std::string> names = StringList(input, "AlarmNames");
   const auto prefix = OptString(input, "AlarmNamePrefix");
   const auto state = OptString(input, "StateValue");
   const auto action_prefix = OptString(input, "ActionPrefix");
+  const auto children_of = OptString(input, "ChildrenOfAlarmName");
+  const auto parents_of = OptString(input, "ParentsOfAlarmName");
   const std::vector<std::string> types = StringList(input, "AlarmTypes");
   if (!names.empty() && prefix) {
     return InvalidCombination("AlarmNames and AlarmNamePrefix are mutually exclusive.");
+  }
+  if (children_of && parents_of) {
+    return AwsError::Make("ValidationError", 400,
+                          "ChildrenOfAlarmName and ParentsOfAlarmName cannot be used together.");
+  }
+  // "If you specify ChildrenOfAlarmName [or ParentsOfAlarmName], you cannot specify any other
+  // parameters in the request except for MaxRecords and NextToken" (DescribeAlarms).
+  const bool family = children_of || parents_of;
+  if (family && (!names.empty() || prefix || state || action_prefix || !types.empty())) {
+    return AwsError::Make("ValidationError", 400,
+                          std::string(children_of ? "ChildrenOfAlarmName" : "ParentsOfAlarmName") +
+                              " cannot be used with other filters except MaxRecords and "
+                              "NextToken.");
   }
   const std::int64_t max_records = OptInt(input, "MaxRecords").value_or(50);
   std::size_t offset = 0;
@@ -252,36 +378,76 @@ Result<Value> CloudWatchService::DescribeAlarms(RequestContext& context, const V
       return AwsError::Make("InvalidNextToken", 400, "The service cannot process the NextToken.");
     }
   }
-  const bool want_metric =
-      types.empty() || std::find(types.begin(), types.end(), "MetricAlarm") != types.end();
-  Value list = Value::MakeList();
-  std::size_t index = 0;
-  bool more = false;
+  // Without AlarmTypes only metric alarms come back (DescribeAlarms AlarmTypes); the family
+  // filters return both kinds.
+  auto wants = [&](std::string_view type) {
+    return family || (types.empty() ? type == "MetricAlarm"
+                                    : std::find(types.begin(), types.end(), type) != types.end());
+  };
+  const std::string account = context.principal.account_id;
+  const std::string region(context.region);
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [key, alarm] : alarms_) {
-    if (!want_metric) break;
-    if (key.account_id != context.principal.account_id || key.region != context.region) continue;
-    if (!names.empty() && std::find(names.begin(), names.end(), key.name) == names.end()) continue;
-    if (prefix && key.name.rfind(*prefix, 0) != 0) continue;
-    if (state && StateName(alarm.status.state) != *state) continue;
+  std::vector<std::string> family_names;
+  if (children_of) {
+    Alarm* parent = FindAlarmLocked(account, region, *children_of);
+    auto rule = rules_.find(AlarmKey{account, region, *children_of});
+    if (parent && rule != rules_.end()) {
+      for (const std::string& reference : rule->second.references()) {
+        family_names.push_back(RuleTargetName(*parent, reference));
+      }
+    }
+  } else if (parents_of) {
+    family_names = ParentsLocked(account, region, *parents_of);
+  }
+  auto matches = [&](const AlarmKey& key, const Alarm& alarm) {
+    if (key.account_id != account || key.region != region) return false;
+    if (family) {
+      return std::find(family_names.begin(), family_names.end(), key.name) != family_names.end();
+    }
+    if (!names.empty() && std::find(names.begin(), names.end(), key.name) == names.end()) {
+      return false;
+    }
+    if (prefix && key.name.rfind(*prefix, 0) != 0) return false;
+    if (state && StateName(alarm.status.state) != *state) return false;
     if (action_prefix) {
       bool any = false;
       for (const auto* l : {&alarm.config.ok_actions, &alarm.config.alarm_actions,
                             &alarm.config.insufficient_data_actions}) {
         for (const auto& a : *l) any = any || a.rfind(*action_prefix, 0) == 0;
       }
-      if (!any) continue;
+      if (!any) return false;
     }
-    if (index++ < offset) continue;
-    if (static_cast<std::int64_t>(list.as_list().size()) == max_records) {
-      more = true;
-      break;
+    return true;
+  };
+  // Metric alarms first, then composites, paged as one list.
+  std::vector<const Alarm*> matched;
+  for (bool composite : {false, true}) {
+    if (!wants(composite ? "CompositeAlarm" : "MetricAlarm")) continue;
+    for (const auto& [key, alarm] : alarms_) {
+      if (alarm.config.is_composite() == composite && matches(key, alarm)) {
+        matched.push_back(&alarm);
+      }
     }
-    list.Push(AlarmToValue(alarm));
+  }
+  Value metric_list = Value::MakeList();
+  Value composite_list = Value::MakeList();
+  std::size_t end = offset;
+  for (; end < matched.size() && end - offset < static_cast<std::size_t>(max_records); ++end) {
+    const Alarm& alarm = *matched[end];
+    Value v = alarm.config.is_composite() ? CompositeToValue(alarm) : AlarmToValue(alarm);
+    if (family) {
+      // Only the name, ARN, state and its timestamp (DescribeAlarms ChildrenOfAlarmName).
+      Value brief = Value::MakeStructure();
+      for (const char* member : {"AlarmName", "AlarmArn", "StateValue", "StateUpdatedTimestamp"}) {
+        if (const Value* m = v.Find(member)) brief.Set(member, *m);
+      }
+      v = std::move(brief);
+    }
+    (alarm.config.is_composite() ? composite_list : metric_list).Push(std::move(v));
   }
   Value out = Value::MakeStructure(
-      {{"MetricAlarms", std::move(list)}, {"CompositeAlarms", Value::MakeList()}});
-  if (more) out.Set("NextToken", std::to_string(offset + static_cast<std::size_t>(max_records)));
+      {{"MetricAlarms", std::move(metric_list)}, {"CompositeAlarms", std::move(composite_list)}});
+  if (end < matched.size()) out.Set("NextToken", std::to_string(end));
   return out;
 }
 
@@ -319,12 +485,25 @@ Result<Value> CloudWatchService::DeleteAlarms(RequestContext& context, const Val
       return AlarmNotFound(name);
     }
   }
+  // An alarm a composite's rule names cannot go while that composite exists, even in the same
+  // request: AWS documents that a cycle of composites cannot be deleted this way.
+  for (const std::string& name : names) {
+    for (const std::string& parent :
+         ParentsLocked(context.principal.account_id, std::string(context.region), name)) {
+      if (parent != name) {
+        return AwsError::Make(
+            "ValidationError", 400,
+            "Cannot delete " + name + " as there are composite alarm(s) depending on it.");
+      }
+    }
+  }
   for (const std::string& name : names) {
     AlarmKey key{context.principal.account_id, std::string(context.region), name};
     if (Status st = store_.DeleteAlarm(key.account_id, key.region, name); !st) {
       return std::move(st).error();
     }
     alarms_.erase(key);
+    rules_.erase(key);
   }
   return Value::MakeStructure();
 }
@@ -359,28 +538,25 @@ Result<Value> CloudWatchService::SetAlarmState(RequestContext& context, const Va
   return Value::MakeStructure();
 }
 
-Result<Value> CloudWatchService::EnableAlarmActions(RequestContext& context, const Value& input) {
+Result<Value> CloudWatchService::SetActionsEnabled(RequestContext& context, const Value& input,
+                                                   bool enabled) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const std::string& name : StringList(input, "AlarmNames")) {
     if (Alarm* a =
             FindAlarmLocked(context.principal.account_id, std::string(context.region), name)) {
-      a->config.actions_enabled = true;
+      a->config.actions_enabled = enabled;
       (void)store_.SaveAlarm(*a);
     }
   }
   return Value::MakeStructure();
 }
 
+Result<Value> CloudWatchService::EnableAlarmActions(RequestContext& context, const Value& input) {
+  return SetActionsEnabled(context, input, true);
+}
+
 Result<Value> CloudWatchService::DisableAlarmActions(RequestContext& context, const Value& input) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const std::string& name : StringList(input, "AlarmNames")) {
-    if (Alarm* a =
-            FindAlarmLocked(context.principal.account_id, std::string(context.region), name)) {
-      a->config.actions_enabled = false;
-      (void)store_.SaveAlarm(*a);
-    }
-  }
-  return Value::MakeStructure();
+  return SetActionsEnabled(context, input, false);
 }
 
 Result<Value> CloudWatchService::DescribeAlarmHistory(RequestContext& context, const Value& input) {
@@ -404,12 +580,15 @@ Result<Value> CloudWatchService::DescribeAlarmHistory(RequestContext& context, c
     type = ParseHistoryType(*type_name);
     if (!type) return Value::MakeStructure({{"AlarmHistoryItems", Value::MakeList()}});
   }
-  const bool want_metric =
-      types.empty() || std::find(types.begin(), types.end(), "MetricAlarm") != types.end();
+  // Without AlarmTypes only metric alarms' history comes back (DescribeAlarmHistory AlarmTypes).
+  auto wants = [&](const std::string& alarm_type) {
+    return types.empty() ? alarm_type == "MetricAlarm"
+                         : std::find(types.begin(), types.end(), alarm_type) != types.end();
+  };
   std::vector<const HistoryItem*> matched;
   std::lock_guard<std::mutex> lock(mutex_);
   for (const HistoryItem& h : history_) {
-    if (!want_metric) break;
+    if (!wants(h.alarm_type)) continue;
     if (h.account_id != context.principal.account_id || h.region != context.region) continue;
     if (name && h.alarm_name != *name) continue;
     if (type && h.type != *type) continue;

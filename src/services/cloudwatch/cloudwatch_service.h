@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The CloudWatch service: metrics (PutMetricData, ListMetrics, GetMetricStatistics, GetMetricData
-// with metric math) and metric alarms (Put/Describe/Delete, SetAlarmState, Enable/Disable actions,
-// history, tags) that really evaluate. Handlers take and return Values named by the cloudwatch
-// model's members; the dispatcher validated shapes, enums and required members before they run.
+// with metric math), metric alarms and composite alarms (Put/Describe/Delete, SetAlarmState,
+// Enable/Disable actions, history, tags) that really evaluate. Handlers take and return Values
+// named by the cloudwatch model's members; the dispatcher validated shapes, enums and required
+// members before they run.
 //
 // Storage: every raw point, alarm and history item is written through to SQLite
 // (CloudWatchStore) and kept in memory (two weeks of points), so alarm evaluation never touches
@@ -18,6 +19,7 @@
 // Thread-safe: one mutex guards the in-memory state; Notifier calls happen without it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -33,8 +35,11 @@
 #include "pipeline/metric_sink.h"
 #include "pipeline/notifier.h"
 #include "services/cloudwatch/alarm_evaluator.h"
+#include "services/cloudwatch/alarm_message.h"
+#include "services/cloudwatch/alarm_rule.h"
 #include "services/cloudwatch/cloudwatch_store.h"
 #include "services/cloudwatch/metric_math.h"
+#include "services/cloudwatch/statistics.h"
 #include "services/cloudwatch/types.h"
 #include "services/service.h"
 
@@ -66,6 +71,9 @@ class CloudWatchService {
   CloudWatchService& operator=(const CloudWatchService&) = delete;
 
   void Register(OperationTable& table);
+  // Alarm evaluations and state changes since start (the /metrics counts).
+  std::uint64_t evaluations() const { return evaluations_.load(std::memory_order_relaxed); }
+  std::uint64_t state_changes() const { return state_changes_.load(std::memory_order_relaxed); }
   // Where other services publish datapoints (Logs metric filters): the PutMetricData path.
   pipeline::MetricSink& metric_sink() { return sink_; }
   // Re-evaluates every alarm whose evaluation time has come (the scheduler calls this).
@@ -82,6 +90,7 @@ class CloudWatchService {
 
   // Alarms (alarms_api.cc).
   Result<Value> PutMetricAlarm(RequestContext& context, const Value& input);
+  Result<Value> PutCompositeAlarm(RequestContext& context, const Value& input);
   Result<Value> DescribeAlarms(RequestContext& context, const Value& input);
   Result<Value> DescribeAlarmsForMetric(RequestContext& context, const Value& input);
   Result<Value> DeleteAlarms(RequestContext& context, const Value& input);
@@ -151,18 +160,46 @@ class CloudWatchService {
 
   struct MetricSeries {
     std::vector<RawPoint> points;  // sorted by timestamp
+    Slots slots;                   // the same points in 10-second aggregates
     std::int64_t last_put_ms = 0;
   };
 
   // alarm_engine.cc: evaluation and state changes. *Locked functions need mutex_ held.
   void EvaluateLocked(Alarm& alarm, std::int64_t now, std::vector<PendingAction>& actions);
+  // `triggering`: a composite alarm's triggering children (its SNS message lists them).
   void ChangeStateLocked(Alarm& alarm, AlarmState state, std::string reason,
                          std::string reason_data, std::int64_t now,
-                         std::vector<PendingAction>& actions);
+                         std::vector<PendingAction>& actions,
+                         const std::vector<ChildState>* triggering = nullptr);
+  void QueueActionsLocked(const Alarm& alarm, AlarmState old_state,
+                          const std::vector<ChildState>* triggering,
+                          std::vector<PendingAction>& actions);
+  // Composite alarms (alarm_engine.cc). A composite is evaluated when it is put, at the clock's
+  // minute boundaries, and whenever an alarm its rule names changes state; the change propagates
+  // up through composites of composites. An alarm already on the propagation path is not
+  // evaluated again: a cycle of composites stops there (PutCompositeAlarm: "the evaluation of
+  // composite alarms stops if CloudWatch detects a cycle in the evaluation path").
+  void EvaluateCompositeLocked(Alarm& alarm, std::int64_t now, std::vector<PendingAction>& actions,
+                               const std::string& changed_child = {});
+  void PropagateLocked(const Alarm& child, std::int64_t now, std::vector<PendingAction>& actions);
+  // The alarm name a rule reference stands for ("" when it names another account or Region).
+  static std::string RuleTargetName(const Alarm& composite, const std::string& reference);
+  // Composites whose rules name the alarm `name`.
+  std::vector<std::string> ParentsLocked(const std::string& account, const std::string& region,
+                                         const std::string& name);
+  static Value CompositeToValue(const Alarm& alarm);
   void AddHistoryLocked(const Alarm& alarm, HistoryType type, std::string summary, std::string data,
                         std::int64_t now);
   void RunActions(std::vector<PendingAction> actions);
-  std::vector<RawPoint> PointsLocked(const MetricKey& key) const;
+  // The metric's points with timestamps in [start_ms, end_ms).
+  std::vector<RawPoint> PointsLocked(const MetricKey& key, std::int64_t start_ms,
+                                     std::int64_t end_ms) const;
+  // BucketPoints over the metric: from its 10-second slots when the period is a multiple of 10
+  // seconds (alarms always), else from its raw points (1 s and 5 s periods).
+  std::vector<Aggregate> BucketsLocked(const MetricKey& key, std::int64_t start_ms,
+                                       std::int64_t end_ms, int period_s,
+                                       const std::optional<std::string>& unit,
+                                       bool with_values = true) const;
   Result<std::vector<QueryResult>> RunQueriesLocked(const std::string& account,
                                                     const std::string& region,
                                                     const std::vector<MetricQuery>& queries,
@@ -182,6 +219,8 @@ class CloudWatchService {
   static Value AlarmToValue(const Alarm& alarm);
   Alarm* FindAlarmLocked(const std::string& account, const std::string& region,
                          const std::string& name);
+  // Enable/DisableAlarmActions: the named alarms of the caller's account and region.
+  Result<Value> SetActionsEnabled(RequestContext& context, const Value& input, bool enabled);
 
   CloudWatchStore store_;
   const Clock& clock_;
@@ -189,9 +228,13 @@ class CloudWatchService {
   Sink sink_{*this};
 
   std::mutex mutex_;
+  std::atomic<std::uint64_t> evaluations_{0};
+  std::atomic<std::uint64_t> state_changes_{0};
   std::map<MetricKey, MetricSeries> metrics_;
   std::map<AlarmKey, Alarm> alarms_;
-  std::vector<HistoryItem> history_;  // oldest first
+  std::map<AlarmKey, AlarmRule> rules_;        // composite alarms' parsed rules
+  std::vector<std::string> propagation_path_;  // composites being evaluated (cycle guard)
+  std::vector<HistoryItem> history_;           // oldest first
   std::int64_t last_prune_ms_ = 0;
 
   std::mutex scheduler_mutex_;

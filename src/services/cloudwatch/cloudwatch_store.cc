@@ -115,6 +115,7 @@ std::string CloudWatchStore::EncodeAlarm(const Alarm& a) {
   o["treat_missing_set"] = c.treat_missing_set;
   PutOptional(o, "evaluate_low_sample_count_percentile", c.evaluate_low_sample_count_percentile);
   o["tags"] = EncodePairs(c.tags);
+  PutOptional(o, "alarm_rule", c.alarm_rule);
   o["state"] = std::string(StateName(a.status.state));
   o["reason"] = a.status.reason;
   o["reason_data"] = a.status.reason_data;
@@ -181,6 +182,7 @@ Result<Alarm> CloudWatchStore::DecodeAlarm(std::string_view text) {
   c.treat_missing_set = tms && tms->is_bool() && tms->as_bool();
   c.evaluate_low_sample_count_percentile = GetOptional(o, "evaluate_low_sample_count_percentile");
   c.tags = DecodePairs(o.if_contains("tags"));
+  c.alarm_rule = GetOptional(o, "alarm_rule");
   a.status.state = ParseState(GetString(o, "state")).value_or(AlarmState::kInsufficientData);
   a.status.reason = GetString(o, "reason");
   a.status.reason_data = GetString(o, "reason_data");
@@ -191,23 +193,56 @@ Result<Alarm> CloudWatchStore::DecodeAlarm(std::string_view text) {
 }
 
 Status CloudWatchStore::AppendPoints(const std::vector<std::pair<MetricKey, RawPoint>>& points) {
+  PendingBatch mine;
+  mine.points = &points;
+  std::unique_lock lock(group_mutex_);
+  queued_.push_back(&mine);
+  // Wait while another caller commits; a batch queued meanwhile is taken by the next leader
+  // (possibly this caller), or was already written by the running one.
+  group_cv_.wait(lock, [&] { return mine.done || !committing_; });
+  if (mine.done) return mine.status;
+  committing_ = true;
+  std::vector<PendingBatch*> batches;
+  batches.swap(queued_);
+  lock.unlock();
+  std::vector<const std::vector<std::pair<MetricKey, RawPoint>>*> all;
+  all.reserve(batches.size());
+  for (const PendingBatch* b : batches) all.push_back(b->points);
+  Status status = WriteBatches(all);
+  lock.lock();
+  for (PendingBatch* b : batches) {
+    b->status = status;
+    b->done = true;
+  }
+  committing_ = false;
+  lock.unlock();
+  group_cv_.notify_all();
+  return mine.status;
+}
+
+Status CloudWatchStore::WriteBatches(
+    const std::vector<const std::vector<std::pair<MetricKey, RawPoint>>*>& batches) {
   return database_.Write([&](Connection& c) -> Status {
-    for (const auto& [key, p] : points) {
-      auto stmt = c.Prepare(
-          "INSERT INTO cw_points (account_id, region, namespace, metric_name, dimensions, "
-          "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution, "
-          "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      if (!stmt) return std::move(stmt).error();
-      json::array vals;
-      for (const auto& [v, n] : p.values) vals.push_back(json::array{v, n});
-      if (Status st = stmt->BindAll(key.account_id, key.region, key.namespace_name, key.metric_name,
-                                    DimensionsJson(key.dimensions), p.timestamp_ms, p.unit,
-                                    p.sample_count, p.sum, p.minimum, p.maximum,
-                                    json::serialize(vals), p.storage_resolution, p.received_ms);
-          !st) {
-        return st;
+    // One prepared statement for the whole transaction, reset between rows.
+    auto stmt = c.Prepare(
+        "INSERT INTO cw_points (account_id, region, namespace, metric_name, dimensions, "
+        "timestamp, unit, sample_count, sum, minimum, maximum, vals, storage_resolution, "
+        "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt) return std::move(stmt).error();
+    for (const auto* batch : batches) {
+      for (const auto& [key, p] : *batch) {
+        stmt->Reset(true);
+        json::array vals;
+        for (const auto& [v, n] : p.values) vals.push_back(json::array{v, n});
+        if (Status st = stmt->BindAll(
+                key.account_id, key.region, key.namespace_name, key.metric_name,
+                DimensionsJson(key.dimensions), p.timestamp_ms, p.unit, p.sample_count, p.sum,
+                p.minimum, p.maximum, json::serialize(vals), p.storage_resolution, p.received_ms);
+            !st) {
+          return st;
+        }
+        if (Status st = stmt->Exec(); !st) return st;
       }
-      if (Status st = stmt->Exec(); !st) return st;
     }
     return {};
   });

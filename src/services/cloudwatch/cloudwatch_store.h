@@ -7,7 +7,9 @@
 // Thread-safety: every call is one Database transaction; safe from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,9 @@ class CloudWatchStore {
  public:
   explicit CloudWatchStore(store::Database& database) : database_(database) {}
 
+  // Durable when it returns. Concurrent calls share one transaction (group commit): the first
+  // caller to find no commit running writes every batch queued so far in one transaction, so
+  // one fsync acknowledges many requests; the others wait for the commit that holds theirs.
   Status AppendPoints(const std::vector<std::pair<MetricKey, RawPoint>>& points);
   // Points stamped or received since `since_ms`.
   Result<std::vector<std::pair<MetricKey, RawPoint>>> LoadPoints(std::int64_t since_ms);
@@ -46,7 +51,21 @@ class CloudWatchStore {
   static Result<Alarm> DecodeAlarm(std::string_view json);
 
  private:
+  Status WriteBatches(
+      const std::vector<const std::vector<std::pair<MetricKey, RawPoint>>*>& batches);
+
   store::Database& database_;
+
+  // Group commit of AppendPoints.
+  struct PendingBatch {
+    const std::vector<std::pair<MetricKey, RawPoint>>* points = nullptr;
+    bool done = false;
+    Status status;
+  };
+  std::mutex group_mutex_;
+  std::condition_variable group_cv_;
+  std::vector<PendingBatch*> queued_;
+  bool committing_ = false;
 };
 
 }  // namespace tw::services::cloudwatch

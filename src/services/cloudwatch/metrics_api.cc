@@ -261,7 +261,7 @@ Result<Value> CloudWatchService::GetMetricStatistics(RequestContext& context, co
   std::vector<Aggregate> buckets;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    buckets = BucketPoints(PointsLocked(key), start, end, static_cast<int>(period), unit);
+    buckets = BucketsLocked(key, start, end, static_cast<int>(period), unit);
   }
   Value datapoints = Value::MakeList();
   for (const Aggregate& a : buckets) {

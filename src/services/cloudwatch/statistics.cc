@@ -39,6 +39,62 @@ std::vector<Aggregate> BucketPoints(const std::vector<RawPoint>& points, std::in
   return out;
 }
 
+namespace {
+
+void Merge(Aggregate& into, const Aggregate& from, bool first, bool with_values = true) {
+  if (first) {
+    into.unit = from.unit;
+    into.minimum = from.minimum;
+    into.maximum = from.maximum;
+  } else {
+    into.minimum = std::min(into.minimum, from.minimum);
+    into.maximum = std::max(into.maximum, from.maximum);
+  }
+  into.sample_count += from.sample_count;
+  into.sum += from.sum;
+  if (with_values) into.values.insert(into.values.end(), from.values.begin(), from.values.end());
+}
+
+}  // namespace
+
+void AddToSlots(Slots& slots, const RawPoint& p) {
+  const std::int64_t start = p.timestamp_ms - (p.timestamp_ms % kSlotMillis);
+  auto [it, inserted] = slots.try_emplace({start, p.unit});
+  Aggregate& a = it->second;
+  Aggregate one;
+  one.unit = p.unit;
+  one.minimum = p.minimum;
+  one.maximum = p.maximum;
+  one.sample_count = p.sample_count;
+  one.sum = p.sum;
+  one.values = p.values;
+  a.period_start_ms = start;
+  Merge(a, one, inserted);
+}
+
+std::vector<Aggregate> BucketSlots(const Slots& slots, std::int64_t start_ms, std::int64_t end_ms,
+                                   int period_s, const std::optional<std::string>& unit,
+                                   bool with_values) {
+  std::vector<Aggregate> out;
+  const std::int64_t period_ms = std::int64_t{period_s} * 1000;
+  if (period_ms <= 0 || period_ms % kSlotMillis != 0) return out;
+  // Slots wholly inside [start, end) at slot granularity: callers pass period-aligned ranges.
+  for (auto it = slots.lower_bound({start_ms - (start_ms % kSlotMillis), std::string()});
+       it != slots.end() && it->first.first < end_ms; ++it) {
+    const auto& [key, slot] = *it;
+    if (key.first < start_ms) continue;
+    if (unit && key.second != *unit) continue;
+    const std::int64_t bucket_start = key.first - (key.first % period_ms);
+    const bool first = out.empty() || out.back().period_start_ms != bucket_start;
+    if (first) {
+      out.emplace_back();
+      out.back().period_start_ms = bucket_start;
+    }
+    Merge(out.back(), slot, first, with_values);
+  }
+  return out;
+}
+
 bool IsStandardStat(std::string_view stat) {
   return stat == "SampleCount" || stat == "Average" || stat == "Sum" || stat == "Minimum" ||
          stat == "Maximum";

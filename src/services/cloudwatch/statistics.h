@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,19 @@ namespace tw::services::cloudwatch {
 std::vector<Aggregate> BucketPoints(const std::vector<RawPoint>& points, std::int64_t start_ms,
                                     std::int64_t end_ms, int period_s,
                                     const std::optional<std::string>& unit);
+
+// Pre-aggregated 10-second slots of one metric, keyed by (slot start, unit): alarms evaluate
+// over these instead of every raw point, so an evaluation costs the slots in its range, however
+// many points a period holds. Periods that are multiples of 10 s combine whole slots, exactly.
+inline constexpr std::int64_t kSlotMillis = 10'000;
+using Slots = std::map<std::pair<std::int64_t, std::string>, Aggregate>;
+void AddToSlots(Slots& slots, const RawPoint& point);
+// As BucketPoints, from slots; REQUIRES: period_s is a multiple of 10.
+// `with_values` false leaves Aggregate::values empty: the five standard statistics do not need
+// them, and percentiles (the only users) would copy every value of the range.
+std::vector<Aggregate> BucketSlots(const Slots& slots, std::int64_t start_ms, std::int64_t end_ms,
+                                   int period_s, const std::optional<std::string>& unit,
+                                   bool with_values = true);
 
 bool IsStandardStat(std::string_view stat);
 // "p99" -> 99, "p99.9" -> 99.9; nullopt when not a percentile in (0, 100].

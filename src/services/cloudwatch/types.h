@@ -105,7 +105,10 @@ struct AlarmConfig {
   bool treat_missing_set = false;  // DescribeAlarms echoes TreatMissingData only when given
   std::optional<std::string> evaluate_low_sample_count_percentile;
   std::vector<std::pair<std::string, std::string>> tags;
+  // Composite alarm (PutCompositeAlarm): its AlarmRule; unset for metric alarms.
+  std::optional<std::string> alarm_rule;
 
+  bool is_composite() const { return alarm_rule.has_value(); }
   bool is_math() const { return !metrics.empty(); }
   int datapoints_required() const { return datapoints_to_alarm.value_or(evaluation_periods); }
   // The period the alarm evaluates at (a math alarm's returned query's period).

@@ -172,12 +172,13 @@ struct SessionRecord {
   std::string access_key_id;  // ASIA...
   std::string secret_access_key;
   std::string session_token;
-  std::string principal_type;  // "root", "user", "assumed-role"
+  std::string principal_type;  // "root", "user", "assumed-role", "federated-user"
   std::string arn;
   std::string user_id;
   std::string user_name;  // the role's name for role sessions
   std::optional<std::string> role_arn;
   bool mfa_authenticated = false;
+  std::optional<std::int64_t> mfa_authenticated_at;  // millis: when the MFA code was checked
   std::optional<std::string> session_policy;
   std::vector<std::string> session_policy_arns;
   std::string source_access_key_id;

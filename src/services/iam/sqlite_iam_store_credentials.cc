@@ -387,12 +387,12 @@ Status SqliteIamStore::InsertSession(const SessionRecord& s, std::int64_t now) {
         c,
         "INSERT INTO sts_sessions (access_key_id, secret_access_key, session_token, account_id, "
         "principal_type, arn, user_id, user_name, role_arn, mfa_authenticated, session_policy, "
-        "session_policy_arns, source_access_key_id, created_at, expires_at) VALUES (?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "session_policy_arns, source_access_key_id, created_at, expires_at, mfa_authenticated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s.access_key_id, s.secret_access_key, s.session_token, account_id_, s.principal_type, s.arn,
         s.user_id, s.user_name, s.role_arn, s.mfa_authenticated ? 1 : 0, s.session_policy,
         arns.empty() ? std::optional<std::string>() : std::optional<std::string>(arns),
-        s.source_access_key_id, s.created_at, s.expires_at);
+        s.source_access_key_id, s.created_at, s.expires_at, s.mfa_authenticated_at);
   });
 }
 

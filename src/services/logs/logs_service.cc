@@ -41,6 +41,14 @@ void LogsService::Register(OperationTable& table) {
   add("PutSubscriptionFilter", &LogsService::PutSubscriptionFilter);
   add("DescribeSubscriptionFilters", &LogsService::DescribeSubscriptionFilters);
   add("DeleteSubscriptionFilter", &LogsService::DeleteSubscriptionFilter);
+  add("StartQuery", &LogsService::StartQuery);
+  add("GetQueryResults", &LogsService::GetQueryResults);
+  add("StopQuery", &LogsService::StopQuery);
+  add("DescribeQueries", &LogsService::DescribeQueries);
+  add("GetLogRecord", &LogsService::GetLogRecord);
+  add("PutQueryDefinition", &LogsService::PutQueryDefinition);
+  add("DescribeQueryDefinitions", &LogsService::DescribeQueryDefinitions);
+  add("DeleteQueryDefinition", &LogsService::DeleteQueryDefinition);
 }
 
 Result<std::int64_t> LogsService::IngestEvents(const std::string& account_id,

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "pipeline/metric_sink.h"
 #include "services/logs/logs_store.h"
 #include "services/logs/metric_publisher.h"
+#include "services/logs/query_runner.h"
 #include "services/logs/subscription_delivery.h"
 #include "services/service.h"
 
@@ -46,13 +48,16 @@ inline constexpr int kMaxSubscriptionFiltersPerGroup = 2;
 class LogsService {
  public:
   // `warn_log` receives subscription-filter delivery failures (subscription_delivery.h); when
-  // empty they go to `info_log`.
+  // empty they go to `info_log`. `query_workers`: threads running Logs Insights queries (0 leaves
+  // them Scheduled; tests).
   LogsService(LogsStore& store, const Clock& clock, pipeline::MetricSink* sink,
-              MetricPublisher::InfoLog info_log, SubscriptionDelivery::Log warn_log = {})
+              MetricPublisher::InfoLog info_log, SubscriptionDelivery::Log warn_log = {},
+              int query_workers = 2)
       : store_(store),
         clock_(clock),
         publisher_(sink, info_log),
-        subscriptions_(warn_log ? std::move(warn_log) : std::move(info_log)) {}
+        subscriptions_(warn_log ? std::move(warn_log) : std::move(info_log)),
+        queries_(std::make_unique<QueryRunner>(store, clock, query_workers)) {}
 
   void Register(OperationTable& table);
 
@@ -136,6 +141,16 @@ class LogsService {
   Result<Value> DescribeSubscriptionFilters(RequestContext& context, const Value& input);
   Result<Value> DeleteSubscriptionFilter(RequestContext& context, const Value& input);
 
+  // Logs Insights (queries.cc; the language is insights/, the running queries QueryRunner).
+  Result<Value> StartQuery(RequestContext& context, const Value& input);
+  Result<Value> GetQueryResults(RequestContext& context, const Value& input);
+  Result<Value> StopQuery(RequestContext& context, const Value& input);
+  Result<Value> DescribeQueries(RequestContext& context, const Value& input);
+  Result<Value> GetLogRecord(RequestContext& context, const Value& input);
+  Result<Value> PutQueryDefinition(RequestContext& context, const Value& input);
+  Result<Value> DescribeQueryDefinitions(RequestContext& context, const Value& input);
+  Result<Value> DeleteQueryDefinition(RequestContext& context, const Value& input);
+
  private:
   Result<std::int64_t> Ingest(const GroupKey& key, const std::string& stream,
                               const std::vector<InputEvent>& events, std::int64_t now,
@@ -154,6 +169,7 @@ class LogsService {
   MetricPublisher publisher_;
   SubscriptionDelivery subscriptions_;
   std::atomic<std::int64_t> last_sweep_{0};
+  std::unique_ptr<QueryRunner> queries_;  // last: its workers stop before the rest goes
 };
 
 }  // namespace tw::services::logs

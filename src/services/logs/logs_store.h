@@ -96,6 +96,24 @@ struct SubscriptionFilterRecord {
   std::int64_t created_at = 0;
 };
 
+// A saved Logs Insights query (PutQueryDefinition).
+struct QueryDefinitionRecord {
+  std::string id;
+  std::string name;
+  std::string query_string;
+  std::string query_language = "CWLI";
+  std::vector<std::string> log_group_names;
+  std::string parameters_json = "[]";  // [{"name","defaultValue","description"}]
+  std::int64_t last_modified = 0;
+};
+
+// One event found by its id (GetLogRecord), with its group and stream names.
+struct LocatedEvent {
+  std::string group_name;
+  std::int64_t group_id = 0;
+  StoredEvent event;
+};
+
 // Keyset pagination: list items strictly after `after` in the listing's order.
 struct GroupQuery {
   std::optional<std::string> name_prefix;
@@ -207,6 +225,29 @@ class LogsStore {
       const GroupKey& key, const EventRange& range, std::optional<EventCursor> after,
       const std::vector<std::string>& stream_names, const std::optional<std::string>& stream_prefix,
       int limit) = 0;
+
+  // One event by store id, only when it belongs to a group of this account and Region and the
+  // group's retention (given `now`) still keeps it.
+  virtual Result<std::optional<LocatedEvent>> FindEvent(const std::string& account_id,
+                                                        const std::string& region,
+                                                        std::int64_t event_id,
+                                                        std::int64_t now) = 0;
+
+  // Logs Insights query definitions. Put creates (kDone) or, when `replace` is set, replaces an
+  // existing id (kNotFound when there is none); kLimitExceeded when a new one would exceed `max`.
+  virtual Result<Outcome> PutQueryDefinition(const std::string& account_id,
+                                             const std::string& region,
+                                             const QueryDefinitionRecord& definition, bool replace,
+                                             int max) = 0;
+  // Ordered by name, then id; after = (name, id) of the previous page's last item.
+  virtual Result<std::vector<QueryDefinitionRecord>> ListQueryDefinitions(
+      const std::string& account_id, const std::string& region,
+      const std::optional<std::string>& name_prefix,
+      const std::optional<std::string>& query_language,
+      const std::optional<std::pair<std::string, std::string>>& after, int limit) = 0;
+  virtual Result<Outcome> DeleteQueryDefinition(const std::string& account_id,
+                                                const std::string& region,
+                                                const std::string& id) = 0;
 
   // Metric filters. Put replaces a filter of the same name (keeping its creation time) and answers
   // kLimitExceeded when a new one would exceed `max_filters`.

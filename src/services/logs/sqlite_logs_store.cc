@@ -694,6 +694,153 @@ Result<std::pair<Outcome, std::vector<StoredEvent>>> SqliteLogsStore::ScanGroupE
   });
 }
 
+// ---- Logs Insights: events by id, query definitions ----
+
+Result<std::optional<LocatedEvent>> SqliteLogsStore::FindEvent(const std::string& account_id,
+                                                               const std::string& region,
+                                                               std::int64_t event_id,
+                                                               std::int64_t now) {
+  using Out = std::optional<LocatedEvent>;
+  return db_.Read([&](Connection& c) -> Result<Out> {
+    auto stmt = PrepareBound(
+        c,
+        "SELECT e.id, e.timestamp, e.ingestion_time, e.message, s.name, g.name, g.id, "
+        "g.retention_days FROM logs_events e JOIN logs_streams s ON s.id = e.stream_id "
+        "JOIN logs_groups g ON g.id = e.group_id "
+        "WHERE e.id = ? AND g.account_id = ? AND g.region = ?",
+        event_id, account_id, region);
+    if (!stmt) return std::move(stmt).error();
+    Result<StepResult> step = stmt->Step();
+    if (!step) return std::move(step).error();
+    if (*step == StepResult::kDone) return Out();
+    LocatedEvent found;
+    found.event.id = stmt->ColumnInt64(0);
+    found.event.timestamp = stmt->ColumnInt64(1);
+    found.event.ingestion_time = stmt->ColumnInt64(2);
+    found.event.message = stmt->ColumnString(3);
+    found.event.stream_name = stmt->ColumnString(4);
+    found.group_name = stmt->ColumnString(5);
+    found.group_id = stmt->ColumnInt64(6);
+    if (!stmt->ColumnIsNull(7) &&
+        found.event.timestamp < now - stmt->ColumnInt64(7) * kMillisPerDay) {
+      return Out();
+    }
+    return Out(std::move(found));
+  });
+}
+
+namespace {
+
+std::string NamesJson(const std::vector<std::string>& names) {
+  boost::json::array array;
+  for (const auto& name : names) array.emplace_back(name);
+  return boost::json::serialize(array);
+}
+
+std::vector<std::string> NamesFromJson(std::string_view text) {
+  std::vector<std::string> names;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  if (ec || !value.is_array()) return names;
+  for (const auto& item : value.as_array()) {
+    if (item.is_string()) names.emplace_back(item.as_string().c_str());
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<Outcome> SqliteLogsStore::PutQueryDefinition(const std::string& account_id,
+                                                    const std::string& region,
+                                                    const QueryDefinitionRecord& d, bool replace,
+                                                    int max) {
+  return db_.Write([&](Connection& c) -> Result<Outcome> {
+    auto existing = PrepareBound(
+        c,
+        "SELECT (SELECT COUNT(*) FROM logs_query_definitions WHERE account_id = ?1 AND "
+        "region = ?2), EXISTS (SELECT 1 FROM logs_query_definitions WHERE account_id = ?1 AND "
+        "region = ?2 AND id = ?3)",
+        account_id, region, d.id);
+    if (!existing) return std::move(existing).error();
+    Result<StepResult> step = existing->Step();
+    if (!step) return std::move(step).error();
+    const bool exists = existing->ColumnInt64(1) != 0;
+    if (replace && !exists) return Outcome::kNotFound;
+    if (!replace && existing->ColumnInt64(0) >= max) return Outcome::kLimitExceeded;
+    if (Status st = Run(c,
+                        "INSERT INTO logs_query_definitions (account_id, region, id, name, "
+                        "query_string, query_language, log_group_names, parameters, "
+                        "last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (account_id, region, id) DO UPDATE SET name = excluded.name, "
+                        "query_string = excluded.query_string, "
+                        "query_language = excluded.query_language, "
+                        "log_group_names = excluded.log_group_names, "
+                        "parameters = excluded.parameters, "
+                        "last_modified = excluded.last_modified",
+                        account_id, region, d.id, d.name, d.query_string, d.query_language,
+                        NamesJson(d.log_group_names), d.parameters_json, d.last_modified);
+        !st) {
+      return std::move(st).error();
+    }
+    return Outcome::kDone;
+  });
+}
+
+Result<std::vector<QueryDefinitionRecord>> SqliteLogsStore::ListQueryDefinitions(
+    const std::string& account_id, const std::string& region,
+    const std::optional<std::string>& name_prefix, const std::optional<std::string>& query_language,
+    const std::optional<std::pair<std::string, std::string>>& after, int limit) {
+  using Out = std::vector<QueryDefinitionRecord>;
+  return db_.Read([&](Connection& c) -> Result<Out> {
+    std::optional<std::string> after_name, after_id;
+    if (after) {
+      after_name = after->first;
+      after_id = after->second;
+    }
+    auto stmt = PrepareBound(
+        c,
+        "SELECT id, name, query_string, query_language, log_group_names, parameters, "
+        "last_modified FROM logs_query_definitions WHERE account_id = ?1 AND region = ?2 "
+        "AND (?3 IS NULL OR substr(name, 1, length(?3)) = ?3) "
+        "AND (?4 IS NULL OR query_language = ?4) "
+        "AND (?5 IS NULL OR (name, id) > (?5, ?6)) ORDER BY name, id LIMIT ?7",
+        account_id, region, name_prefix, query_language, after_name, after_id, limit);
+    if (!stmt) return std::move(stmt).error();
+    Out out;
+    if (Status st = ForEachRow(*stmt,
+                               [&](const Statement& row) {
+                                 QueryDefinitionRecord d;
+                                 d.id = row.ColumnString(0);
+                                 d.name = row.ColumnString(1);
+                                 d.query_string = row.ColumnString(2);
+                                 d.query_language = row.ColumnString(3);
+                                 d.log_group_names = NamesFromJson(row.ColumnText(4));
+                                 d.parameters_json = row.ColumnString(5);
+                                 d.last_modified = row.ColumnInt64(6);
+                                 out.push_back(std::move(d));
+                               });
+        !st) {
+      return std::move(st).error();
+    }
+    return out;
+  });
+}
+
+Result<Outcome> SqliteLogsStore::DeleteQueryDefinition(const std::string& account_id,
+                                                       const std::string& region,
+                                                       const std::string& id) {
+  return db_.Write([&](Connection& c) -> Result<Outcome> {
+    if (Status st = Run(c,
+                        "DELETE FROM logs_query_definitions WHERE account_id = ? AND region = ? "
+                        "AND id = ?",
+                        account_id, region, id);
+        !st) {
+      return std::move(st).error();
+    }
+    return c.Changes() > 0 ? Outcome::kDone : Outcome::kNotFound;
+  });
+}
+
 // ---- metric filters ----
 
 Result<Outcome> SqliteLogsStore::PutMetricFilter(const GroupKey& key,

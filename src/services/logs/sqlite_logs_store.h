@@ -48,6 +48,20 @@ class SqliteLogsStore final : public LogsStore {
       const std::vector<std::string>& stream_names, const std::optional<std::string>& stream_prefix,
       int limit) override;
 
+  Result<std::optional<LocatedEvent>> FindEvent(const std::string& account_id,
+                                                const std::string& region, std::int64_t event_id,
+                                                std::int64_t now) override;
+  Result<Outcome> PutQueryDefinition(const std::string& account_id, const std::string& region,
+                                     const QueryDefinitionRecord& definition, bool replace,
+                                     int max) override;
+  Result<std::vector<QueryDefinitionRecord>> ListQueryDefinitions(
+      const std::string& account_id, const std::string& region,
+      const std::optional<std::string>& name_prefix,
+      const std::optional<std::string>& query_language,
+      const std::optional<std::pair<std::string, std::string>>& after, int limit) override;
+  Result<Outcome> DeleteQueryDefinition(const std::string& account_id, const std::string& region,
+                                        const std::string& id) override;
+
   Result<Outcome> PutMetricFilter(const GroupKey& key, const MetricFilterRecord& filter,
                                   int max_filters) override;
   Result<Outcome> DeleteMetricFilter(const GroupKey& key, const std::string& name) override;

@@ -346,8 +346,23 @@ Result<Value> S3Service::DeleteObjects(RequestContext& context, const Value& inp
   const bool quiet = quiet_value && quiet_value->is_bool() && quiet_value->as_bool();
   Value deleted = Value::MakeList();
   Value errors = Value::MakeList();
+  std::size_t index = 0;
+  auto denied = context.denied_items.begin();
   for (const Value& item : objects->as_list()) {
     std::string key(item.GetString("Key"));
+    // Keys the caller may not delete: an AccessDenied error for that key, the others go on.
+    const bool refused = denied != context.denied_items.end() && *denied == index;
+    ++index;
+    if (refused) {
+      ++denied;
+      Value e = Value::MakeStructure();
+      e.Set("Key", key);
+      if (auto version = OptionalString(item, "VersionId")) e.Set("VersionId", *version);
+      e.Set("Code", "AccessDenied");
+      e.Set("Message", "Access Denied");
+      errors.Push(std::move(e));
+      continue;
+    }
     auto outcome = store_.DeleteObject(bucket->name, key);
     if (!outcome) {
       Value e = Value::MakeStructure();

@@ -155,6 +155,7 @@ void DeliveryWorker::Attempt(const DeliveryRecord& d) {
     result = transport_.Post(post);
   }
   if (result.delivered) {
+    ++delivered_;
     if (Status st = store_.CompleteDelivery(d.id); !st) {
       spdlog::warn("sns delivery {} sent but not dequeued: {}", d.id, st.error().message);
     }
@@ -163,11 +164,13 @@ void DeliveryWorker::Attempt(const DeliveryRecord& d) {
   const int retry = d.attempts + 1;
   auto delay = RetryDelayMillis(RetryPolicyFor(d.protocol, d.delivery_policy), retry);
   if (!delay) {
+    ++dropped_;
     spdlog::warn("sns message {} to {} {} dropped after {} attempts: {}", d.message_id, d.protocol,
                  d.subscription_arn, retry, result.error);
     (void)store_.CompleteDelivery(d.id);
     return;
   }
+  ++retried_;
   spdlog::info("sns message {} to {} failed ({}); retry {} in {} ms", d.message_id,
                d.subscription_arn, result.error, retry, *delay);
   (void)store_.RescheduleDelivery(d.id, retry, EpochMillis(clock_.Now()) + *delay, result.error);

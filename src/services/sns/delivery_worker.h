@@ -10,6 +10,7 @@
 // Thread-safe: Wake() and Stop() may be called from any thread; one worker thread sends.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -51,6 +52,14 @@ class DeliveryWorker {
   // Returns how many were attempted.
   int RunDue();
 
+  // Outcomes of delivery attempts since start (the /metrics delivery counts).
+  struct Counts {
+    std::uint64_t delivered = 0;
+    std::uint64_t retried = 0;  // failed, retry scheduled
+    std::uint64_t dropped = 0;  // failed, retries exhausted
+  };
+  Counts counts() const { return {delivered_.load(), retried_.load(), dropped_.load()}; }
+
  private:
   void Loop();
   void Attempt(const DeliveryRecord& delivery);
@@ -63,6 +72,9 @@ class DeliveryWorker {
   bool stop_ = false;
   bool woken_ = false;
   std::thread thread_;
+  std::atomic<std::uint64_t> delivered_{0};
+  std::atomic<std::uint64_t> retried_{0};
+  std::atomic<std::uint64_t> dropped_{0};
 };
 
 }  // namespace tw::services::sns

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "services/sns/filter_policy.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <functional>
 #include <optional>
@@ -261,6 +262,62 @@ std::optional<json::object> ParsePolicy(std::string_view policy) {
 
 }  // namespace
 
+namespace {
+
+// The "total combination of values" of SNS's filter policy constraints: each leaf array counts
+// its number of values times the depth of its key (1 at the top), the leaves of one object
+// multiply, and the branches of "$or" add up (SNS Developer Guide, "Filter policy constraints").
+double Combinations(const json::object& object, int depth) {
+  double product = 1;
+  for (const auto& [key, value] : object) {
+    if (key == "$or" && value.is_array()) {
+      double sum = 0;
+      for (const auto& branch : value.as_array()) {
+        if (branch.is_object()) sum += Combinations(branch.as_object(), depth);
+      }
+      product *= sum;
+    } else if (value.is_object()) {
+      product *= Combinations(value.as_object(), depth + 1);
+    } else if (value.is_array()) {
+      product *= static_cast<double>(depth) * static_cast<double>(value.as_array().size());
+    }
+  }
+  return product;
+}
+
+// The keys that count towards the five-key limit: the top-level keys, with the largest "$or"
+// branch standing in for the "$or" key.
+std::size_t CountedKeys(const json::object& object) {
+  std::size_t keys = 0;
+  std::size_t widest_branch = 0;
+  for (const auto& [key, value] : object) {
+    if (key == "$or" && value.is_array()) {
+      for (const auto& branch : value.as_array()) {
+        if (branch.is_object())
+          widest_branch = std::max(widest_branch, CountedKeys(branch.as_object()));
+      }
+    } else {
+      ++keys;
+    }
+  }
+  return keys + widest_branch;
+}
+
+bool HasNestedKeys(const json::object& object) {
+  for (const auto& [key, value] : object) {
+    if (key == "$or" && value.is_array()) {
+      for (const auto& branch : value.as_array()) {
+        if (branch.is_object() && HasNestedKeys(branch.as_object())) return true;
+      }
+    } else if (value.is_object()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Status ValidateFilterPolicy(std::string_view policy) {
   if (policy.size() > 256 * 1024) return PolicyError("Filter policy is too long");
   boost::system::error_code ec;
@@ -268,7 +325,28 @@ Status ValidateFilterPolicy(std::string_view policy) {
   if (ec) return PolicyError("failed to parse JSON. " + ec.message());
   if (!parsed.is_object()) return PolicyError("Filter policy must be a JSON object");
   if (parsed.as_object().empty()) return {};  // "{}" clears the policy
-  return ValidateObject(parsed.as_object(), 0);
+  if (Status st = ValidateObject(parsed.as_object(), 0); !st) return st;
+  if (CountedKeys(parsed.as_object()) > kMaxFilterPolicyKeys) {
+    return PolicyError("Filter policy can not have more than 5 keys");
+  }
+  if (Combinations(parsed.as_object(), 1) > kMaxFilterPolicyCombinations) {
+    return PolicyError("Filter policy is too complex");
+  }
+  return {};
+}
+
+Status ValidateFilterPolicyScope(std::string_view policy, std::string_view scope) {
+  if (scope == "MessageBody" || policy.empty()) return {};
+  boost::system::error_code ec;
+  auto parsed = json::parse(policy, ec);
+  if (ec || !parsed.is_object()) return {};
+  if (HasNestedKeys(parsed.as_object())) {
+    return AwsError::Make(
+        "InvalidParameter", 400,
+        "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter "
+        "policy");
+  }
+  return {};
 }
 
 bool MatchesAttributes(std::string_view policy, const MessageAttributes& attributes) {

@@ -23,8 +23,15 @@ struct MessageAttribute {
 };
 using MessageAttributes = std::map<std::string, MessageAttribute>;
 
-// InvalidParameter naming what is wrong ("Invalid parameter: FilterPolicy: ...").
+// SNS's filter policy constraints: at most 5 keys and 150 value combinations.
+inline constexpr std::size_t kMaxFilterPolicyKeys = 5;
+inline constexpr double kMaxFilterPolicyCombinations = 150;
+
+// InvalidParameter naming what is wrong ("Invalid parameter: FilterPolicy: ..."), including the
+// key and combination limits.
 Status ValidateFilterPolicy(std::string_view policy);
+// Nested keys need FilterPolicyScope MessageBody; with MessageAttributes they are refused.
+Status ValidateFilterPolicyScope(std::string_view policy, std::string_view scope);
 bool MatchesAttributes(std::string_view policy, const MessageAttributes& attributes);
 // A body that is not a JSON object matches no policy (AWS filters it out).
 bool MatchesBody(std::string_view policy, std::string_view body);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Publish and PublishBatch (SNS API Reference), and the fan-out to subscriptions: filter
 // policies, per-protocol message selection for MessageStructure=json, email text, signed JSON.
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <set>
 
 #include "common/crypto.h"
@@ -95,7 +97,32 @@ Result<PublishRequest> ReadPublish(const std::string& topic_arn, const Value& in
     }
     r.json_structure = true;
   }
+  if (const Value* group = input.Find("MessageGroupId"); group && group->is_string()) {
+    r.group_id = group->as_string();
+  }
+  if (const Value* dedup = input.Find("MessageDeduplicationId"); dedup && dedup->is_string()) {
+    r.deduplication_id = dedup->as_string();
+  }
+  // Both are 1-128 characters of alphanumerics and punctuation (SNS API Reference, Publish).
+  for (const auto* id : {&r.group_id, &r.deduplication_id}) {
+    if (!*id) continue;
+    const char* name = id == &r.group_id ? "MessageGroupId" : "MessageDeduplicationId";
+    if ((*id)->empty() || (*id)->size() > 128) {
+      return InvalidParameter(std::string(name) + " Reason: length must be 1 to 128");
+    }
+    for (unsigned char c : **id) {
+      if (c < 0x21 || c > 0x7e) {
+        return InvalidParameter(std::string(name) +
+                                " Reason: only alphanumeric and punctuation characters allowed");
+      }
+    }
+  }
   return r;
+}
+
+bool IsFifo(const TopicRecord& topic) {
+  auto it = topic.attributes.find("FifoTopic");
+  return it != topic.attributes.end() && it->second == "true";
 }
 
 // The message a protocol receives: its own key of a MessageStructure=json message, or default.
@@ -184,6 +211,52 @@ Result<std::string> SnsService::PublishMessage(const TopicRecord& topic,
   return message_id;
 }
 
+Result<PublishResult> SnsService::PublishToTopic(const TopicRecord& topic,
+                                                 const PublishRequest& request) {
+  if (!IsFifo(topic)) {
+    if (request.deduplication_id) {
+      return InvalidParameter(
+          "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter "
+          "that is not valid for this topic type");
+    }
+    auto id = PublishMessage(topic, request);
+    if (!id) return id.error();
+    return PublishResult{*id, std::nullopt};
+  }
+  if (!request.group_id) {
+    return InvalidParameter("The MessageGroupId parameter is required for FIFO topics");
+  }
+  std::string dedup;
+  if (request.deduplication_id) {
+    dedup = *request.deduplication_id;
+  } else if (auto cbd = topic.attributes.find("ContentBasedDeduplication");
+             cbd != topic.attributes.end() && cbd->second == "true") {
+    dedup = Sha256Hex(request.message);  // content-based: the SHA-256 of the message body
+  } else {
+    return InvalidParameter(
+        "The topic should either have ContentBasedDeduplication enabled or "
+        "MessageDeduplicationId provided explicitly");
+  }
+  // One lock across the check, the publish and the record, so two concurrent duplicates cannot
+  // both be delivered.
+  std::lock_guard lock(fifo_mutex_);
+  const std::int64_t now = NowMillis();
+  auto& seen = deduplication_[topic.arn];
+  std::erase_if(seen, [now](const auto& entry) { return entry.second.expires_millis <= now; });
+  if (auto it = seen.find(dedup); it != seen.end()) return it->second.result;
+  auto id = PublishMessage(topic, request);
+  if (!id) return id.error();
+  // Sequence numbers grow per topic and start from the clock, so they keep growing across
+  // restarts; AWS's are 20-digit decimals too.
+  std::uint64_t& last = sequence_[topic.arn];
+  last = std::max<std::uint64_t>(last + 1, static_cast<std::uint64_t>(now) * 1'000'000);
+  char digits[24];
+  std::snprintf(digits, sizeof digits, "%020llu", static_cast<unsigned long long>(last));
+  PublishResult result{*id, std::string(digits)};
+  seen[dedup] = Deduplicated{now + kDeduplicationWindowMillis, result};
+  return result;
+}
+
 Result<Value> SnsService::PublishApi(RequestContext&, const Value& input) {
   std::string arn(input.GetString("TopicArn"));
   const std::string target(input.GetString("TargetArn"));
@@ -200,9 +273,11 @@ Result<Value> SnsService::PublishApi(RequestContext&, const Value& input) {
   if (!topic) return topic.error();
   auto request = ReadPublish(arn, input);
   if (!request) return request.error();
-  auto id = PublishMessage(*topic, *request);
-  if (!id) return id.error();
-  return Value::MakeStructure({{"MessageId", *id}});
+  auto published = PublishToTopic(*topic, *request);
+  if (!published) return published.error();
+  Value out = Value::MakeStructure({{"MessageId", published->message_id}});
+  if (published->sequence_number) out.Set("SequenceNumber", *published->sequence_number);
+  return out;
 }
 
 Result<Value> SnsService::PublishBatch(RequestContext&, const Value& input) {
@@ -230,10 +305,12 @@ Result<Value> SnsService::PublishBatch(RequestContext&, const Value& input) {
   for (const auto& entry : entries->as_list()) {
     const std::string id(entry.GetString("Id"));
     auto request = ReadPublish(arn, entry);
-    Result<std::string> message_id =
-        request ? PublishMessage(*topic, *request) : Result<std::string>(request.error());
+    Result<PublishResult> message_id =
+        request ? PublishToTopic(*topic, *request) : Result<PublishResult>(request.error());
     if (message_id) {
-      successful.Push(Value::MakeStructure({{"Id", id}, {"MessageId", *message_id}}));
+      Value ok = Value::MakeStructure({{"Id", id}, {"MessageId", message_id->message_id}});
+      if (message_id->sequence_number) ok.Set("SequenceNumber", *message_id->sequence_number);
+      successful.Push(std::move(ok));
     } else {
       failed.Push(
           Value::MakeStructure({{"Id", id},

@@ -212,8 +212,8 @@ std::optional<http::HttpResponse> SnsService::HandleLink(const http::HttpRequest
       // ConfirmSubscription(AuthenticateOnUnsubscribe=true) disables anonymous unsubscribe.
       result = AwsError::Make("AuthorizationError", 403,
                               "This subscription requires authentication to unsubscribe");
-    } else if (auto deleted = store_.DeleteSubscription(subscription->arn); !deleted) {
-      result = deleted.error();
+    } else {
+      result = Remove(*subscription);
     }
     if (unsubscribe_page) {
       if (!result)

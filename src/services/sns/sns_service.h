@@ -14,7 +14,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -56,7 +58,19 @@ struct PublishRequest {
   std::optional<std::string> subject;
   bool json_structure = false;
   MessageAttributes attributes;
+  std::optional<std::string> group_id;          // MessageGroupId (FIFO topics)
+  std::optional<std::string> deduplication_id;  // MessageDeduplicationId (FIFO topics)
 };
+
+// What a Publish answers: the message id and, on FIFO topics, the sequence number.
+struct PublishResult {
+  std::string message_id;
+  std::optional<std::string> sequence_number;
+};
+
+// FIFO topics deduplicate for five minutes (SNS Developer Guide, "Message deduplication for FIFO
+// topics").
+inline constexpr std::int64_t kDeduplicationWindowMillis = 5 * 60'000;
 
 class SnsService final : public pipeline::Notifier {
  public:
@@ -102,6 +116,11 @@ class SnsService final : public pipeline::Notifier {
                               bool authenticate_unsubscribe);
   // Validates and queues one message to every matching confirmed subscription; the message id.
   Result<std::string> PublishMessage(const TopicRecord& topic, const PublishRequest& request);
+  // Publish's rules for the topic type: a FIFO topic needs MessageGroupId and a deduplication id
+  // (given, or the message's SHA-256 with ContentBasedDeduplication), answers a duplicate within
+  // five minutes with the first message's id without delivering it again, and numbers messages;
+  // a standard topic refuses MessageDeduplicationId.
+  Result<PublishResult> PublishToTopic(const TopicRecord& topic, const PublishRequest& request);
 
  private:
   SnsService(store::Database& database, const Clock& clock, RandomSource& random,
@@ -109,6 +128,8 @@ class SnsService final : public pipeline::Notifier {
   Result<TopicRecord> RequireTopic(const std::string& arn);
   Result<SubscriptionRecord> RequireSubscription(const std::string& arn);
   Status QueueConfirmation(const TopicRecord& topic, const SubscriptionRecord& subscription);
+  // Deletes a subscription; a confirmed HTTP/S one is sent a signed UnsubscribeConfirmation.
+  Status Remove(const SubscriptionRecord& subscription);
   Result<DeliveryRecord> SignedDelivery(const TopicRecord& topic,
                                         const SubscriptionRecord& subscription, Envelope envelope);
   std::string BaseUrl() const;
@@ -121,6 +142,17 @@ class SnsService final : public pipeline::Notifier {
   std::unique_ptr<MessageSigner> signer_;
   std::unique_ptr<Transport> own_transport_;
   std::unique_ptr<DeliveryWorker> worker_;
+
+  // FIFO topics: deduplication ids seen in the last five minutes and the last sequence number,
+  // per topic ARN. In memory: a restart forgets the window (sequence numbers stay increasing, as
+  // they start from the clock).
+  struct Deduplicated {
+    std::int64_t expires_millis = 0;
+    PublishResult result;
+  };
+  std::mutex fifo_mutex_;
+  std::map<std::string, std::map<std::string, Deduplicated>> deduplication_;
+  std::map<std::string, std::uint64_t> sequence_;
 };
 
 // Helpers shared by the operation files (support.cc).

@@ -36,6 +36,12 @@ Status CheckSubscriptionAttribute(const std::string& protocol, const std::string
                             "]. Please use either MessageBody or MessageAttributes");
   }
   if (name == "FilterPolicy" && !value.empty()) return ValidateFilterPolicy(value);
+  // A redrive policy names an SQS dead-letter queue; trailwatch has no SQS to send to.
+  if (name == "RedrivePolicy" && !value.empty()) {
+    return InvalidParameter(
+        "RedrivePolicy Reason: dead-letter queues are Amazon SQS queues, and trailwatch does not "
+        "provide Amazon SQS");
+  }
   if (name == "DeliveryPolicy" && protocol != "http" && protocol != "https") {
     return InvalidParameter("DeliveryPolicy: only http and https subscriptions support it");
   }
@@ -130,6 +136,17 @@ Result<Value> SnsService::Subscribe(RequestContext&, const Value& input) {
     if (!IStartsWith(endpoint, protocol + "://") || endpoint.size() <= protocol.size() + 3) {
       return InvalidParameter("Endpoint must match the specified protocol");
     }
+  }
+  // FIFO topics deliver only to SQS queues (SNS Developer Guide, "FIFO topics"); AWS refuses the
+  // other protocols so.
+  if (topic->attributes.count("FifoTopic") && topic->attributes.at("FifoTopic") == "true" &&
+      protocol != "sqs") {
+    return InvalidParameter("Invalid protocol type: " + protocol);
+  }
+  const bool delivered_here =
+      protocol == "email" || protocol == "email-json" || protocol == "http" || protocol == "https";
+  if (delivered_here) {
+    // Checked above.
   } else if (protocol == "sqs" || protocol == "lambda" || protocol == "firehose" ||
              protocol == "application" || protocol == "sms") {
     return AwsError::From(ErrorCode::kNotImplemented,
@@ -147,6 +164,14 @@ Result<Value> SnsService::Subscribe(RequestContext&, const Value& input) {
         return st.error();
       }
       attributes[key] = value.as_string();
+    }
+  }
+  if (auto policy = attributes.find("FilterPolicy"); policy != attributes.end()) {
+    auto scope = attributes.find("FilterPolicyScope");
+    if (Status st = ValidateFilterPolicyScope(
+            policy->second, scope == attributes.end() ? "MessageAttributes" : scope->second);
+        !st) {
+      return st.error();
     }
   }
   const Value* return_arn_value = input.Find("ReturnSubscriptionArn");
@@ -213,11 +238,38 @@ Result<Value> SnsService::ConfirmSubscription(RequestContext&, const Value& inpu
   return Value::MakeStructure({{"SubscriptionArn", *arn}});
 }
 
+Status SnsService::Remove(const SubscriptionRecord& subscription) {
+  auto deleted = store_.DeleteSubscription(subscription.arn);
+  if (!deleted) return deleted.error();
+  if (!*deleted || !subscription.confirmed ||
+      (subscription.protocol != "http" && subscription.protocol != "https")) {
+    return {};
+  }
+  // SNS tells an HTTP/S endpoint it was unsubscribed with a signed UnsubscribeConfirmation whose
+  // SubscribeURL would restore the subscription (SNS Developer Guide, "HTTP/HTTPS unsubscribe
+  // confirmation JSON format").
+  auto topic = store_.GetTopic(subscription.topic_arn);
+  if (!topic) return topic.error();
+  if (!topic->has_value()) return {};
+  Envelope e;
+  e.type = "UnsubscribeConfirmation";
+  e.message_id = random_.Uuid();
+  e.token = HexEncode(random_.Bytes(64));
+  e.topic_arn = subscription.topic_arn;
+  e.message = UnsubscribeMessage(subscription.arn);
+  e.subscribe_url = SubscribeUrl(BaseUrl(), subscription.topic_arn, e.token);
+  e.timestamp = FormatIso8601(NowMillis(), true);
+  auto delivery = SignedDelivery(**topic, subscription, std::move(e));
+  if (!delivery) return delivery.error();
+  if (Status st = store_.Enqueue({std::move(delivery).value()}); !st) return st;
+  worker_->Wake();
+  return {};
+}
+
 Result<Value> SnsService::Unsubscribe(RequestContext&, const Value& input) {
   auto subscription = RequireSubscription(std::string(input.GetString("SubscriptionArn")));
   if (!subscription) return subscription.error();
-  auto deleted = store_.DeleteSubscription(subscription->arn);
-  if (!deleted) return deleted.error();
+  if (Status st = Remove(*subscription); !st) return st.error();
   return Value::MakeStructure();
 }
 
@@ -282,6 +334,18 @@ Result<Value> SnsService::SetSubscriptionAttributes(RequestContext&, const Value
   const std::string name(input.GetString("AttributeName"));
   const std::string value(input.GetString("AttributeValue"));
   if (Status st = CheckSubscriptionAttribute(s->protocol, name, value); !st) return st.error();
+  if (name == "FilterPolicy" || name == "FilterPolicyScope") {
+    auto policy = s->attributes.find("FilterPolicy");
+    auto scope = s->attributes.find("FilterPolicyScope");
+    std::string effective_policy = policy == s->attributes.end() ? "" : policy->second;
+    std::string effective_scope =
+        scope == s->attributes.end() ? "MessageAttributes" : scope->second;
+    (name == "FilterPolicy" ? effective_policy : effective_scope) = value;
+    if (effective_scope.empty()) effective_scope = "MessageAttributes";
+    if (Status st = ValidateFilterPolicyScope(effective_policy, effective_scope); !st) {
+      return st.error();
+    }
+  }
   if (value.empty() || (name == "FilterPolicy" && value == "{}")) {
     s->attributes.erase(name);
   } else {

@@ -42,6 +42,10 @@ Status CheckTopicAttribute(const std::string& name, const std::string& value) {
   if (name == "SignatureVersion" && value != "1" && value != "2") {
     return InvalidParameter("Attributes Reason: SignatureVersion must be 1 or 2");
   }
+  if ((name == "FifoTopic" || name == "ContentBasedDeduplication") && value != "true" &&
+      value != "false") {
+    return InvalidParameter("Attributes Reason: " + name + " must be true or false");
+  }
   if (name == "Policy") {
     if (Status st = iam::policy::ValidatePolicyDocument(value, iam::policy::PolicyKind::kResource);
         !st) {
@@ -87,7 +91,16 @@ Result<Value> SnsService::CreateTopic(RequestContext& context, const Value& inpu
   }
   const bool fifo = attributes.count("FifoTopic") && attributes["FifoTopic"] == "true";
   if (!ValidTopicName(name, fifo)) {
-    return fifo ? InvalidParameter("Topic Name") : InvalidParameter("Topic Name");
+    return fifo ? InvalidParameter(
+                      "Fifo Topic names must end with .fifo and must be made up of only uppercase "
+                      "and lowercase ASCII letters, numbers, underscores, and hyphens, and must be "
+                      "between 1 and 256 characters long.")
+                : InvalidParameter("Topic Name");
+  }
+  if (!fifo && attributes.count("ContentBasedDeduplication") &&
+      attributes["ContentBasedDeduplication"] == "true") {
+    return InvalidParameter(
+        "Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics");
   }
   TopicRecord topic;
   topic.arn = "arn:aws:sns:" + std::string(context.region) + ":" + options_.account_id + ":" + name;
@@ -166,6 +179,11 @@ Result<Value> SnsService::SetTopicAttributes(RequestContext&, const Value& input
   const std::string name(input.GetString("AttributeName"));
   const std::string value(input.GetString("AttributeValue"));
   if (name == "FifoTopic") return InvalidParameter("AttributeName");
+  if (name == "ContentBasedDeduplication" && value == "true" &&
+      !(topic->attributes.count("FifoTopic") && topic->attributes.at("FifoTopic") == "true")) {
+    return InvalidParameter(
+        "Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics");
+  }
   if (!value.empty() || name != "Policy") {
     if (Status st = CheckTopicAttribute(name, value); !st) return st.error();
   }

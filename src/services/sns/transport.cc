@@ -85,6 +85,36 @@ std::string QuotedPrintable(std::string_view text) {
   return out;
 }
 
+std::string DecodeQuotedPrintable(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;  // CRLF → \n
+    if (c != '=') {
+      out += c;
+      continue;
+    }
+    if (text.substr(i + 1, 2) == "\r\n") {
+      i += 2;  // soft line break
+    } else if (i + 1 < text.size() && text[i + 1] == '\n') {
+      i += 1;
+    } else if (i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string AddressOf(const std::string& mailbox) {
   auto open = mailbox.rfind('<');
   auto close = mailbox.rfind('>');

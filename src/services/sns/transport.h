@@ -68,6 +68,8 @@ class CurlTransport final : public Transport {
 // The RFC 5322 message (CRLF lines) for `email` from `from`, dated `epoch_millis`.
 // RFC 2045 quoted-printable: lines of at most 76 characters, line breaks as CRLF.
 std::string QuotedPrintable(std::string_view text);
+// Its inverse: soft breaks removed, =XX decoded, CRLF as "\n"; a malformed escape is kept as is.
+std::string DecodeQuotedPrintable(std::string_view text);
 
 std::string RenderEmail(const OutgoingEmail& email, const std::string& from,
                         std::int64_t epoch_millis);

@@ -129,26 +129,13 @@ Result<Value> StsService::AssumeRole(RequestContext& context, const Value& input
         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   }
 
-  std::optional<std::string> session_policy = iam::OptionalString(input, "Policy");
-  if (session_policy) {
-    if (Status st = policy::ValidatePolicyDocument(*session_policy, policy::PolicyKind::kIdentity);
-        !st) {
-      return std::move(st).error();
-    }
-  }
-  std::vector<std::string> policy_arns;
-  if (const Value* arns = input.Find("PolicyArns"); arns && arns->is_list()) {
-    for (const Value& item : arns->as_list()) {
-      std::string arn(item.GetString("arn"));
-      if (!ManagedPolicyDocument(arn)) {
-        return AwsError::Make("InvalidParameterValue", 400,
-                              "The policy " + arn + " does not exist or is not attachable.");
-      }
-      policy_arns.push_back(std::move(arn));
-    }
-  }
+  auto session_policies = ReadSessionPolicies(input);
+  if (!session_policies) return std::move(session_policies).error();
+  std::optional<std::string>& session_policy = session_policies->policy;
+  std::vector<std::string>& policy_arns = session_policies->arns;
 
   bool mfa = caller.mfa_authenticated;
+  std::optional<std::int64_t> mfa_at = mfa ? caller.mfa_authenticated_millis : std::nullopt;
   if (auto serial = iam::OptionalString(input, "SerialNumber")) {
     auto check = iam::CheckMfaCode(
         iam_, caller.type == auth::PrincipalType::kIamUser ? caller.user_name : std::string(),
@@ -161,6 +148,7 @@ Result<Value> StsService::AssumeRole(RequestContext& context, const Value& input
                             "code. ");
     }
     mfa = true;
+    mfa_at = EpochMillis(context.clock.Now());
   }
 
   // The decision: trust policy (resource-based, required) and the caller's identity policies.
@@ -222,6 +210,7 @@ Result<Value> StsService::AssumeRole(RequestContext& context, const Value& input
   session.user_name = role->name;
   session.role_arn = stored_arn;
   session.mfa_authenticated = mfa;
+  session.mfa_authenticated_at = mfa_at;
   session.session_policy = session_policy;
   session.session_policy_arns = policy_arns;
   auto credentials = Issue(context, session, duration);
@@ -233,12 +222,44 @@ Result<Value> StsService::AssumeRole(RequestContext& context, const Value& input
   output.Set("Credentials", std::move(*credentials));
   output.Set("AssumedRoleUser", std::move(user));
   if (session_policy || !policy_arns.empty()) {
-    // IAM reports how much of the packed session-policy quota the request used, in percent.
-    std::size_t size = session_policy ? session_policy->size() : 0;
-    output.Set("PackedPolicySize",
-               static_cast<std::int64_t>((size + 100 * policy_arns.size()) * 100 / 2048 + 1));
+    output.Set("PackedPolicySize", PackedPolicySize(*session_policies));
   }
   return output;
+}
+
+Result<StsService::SessionPolicies> StsService::ReadSessionPolicies(const Value& input) {
+  SessionPolicies out;
+  out.policy = iam::OptionalString(input, "Policy");
+  if (out.policy) {
+    if (Status st = policy::ValidatePolicyDocument(*out.policy, policy::PolicyKind::kIdentity);
+        !st) {
+      return std::move(st).error();
+    }
+  }
+  if (const Value* arns = input.Find("PolicyArns"); arns && arns->is_list()) {
+    // "You can pass up to 10 managed policy ARNs" (STS API Reference, AssumeRole PolicyArns).
+    if (arns->as_list().size() > 10) {
+      return ValidationError(
+          "1 validation error detected: Value at 'policyArns' failed to "
+          "satisfy constraint: Member must have length less than or equal to "
+          "10");
+    }
+    for (const Value& item : arns->as_list()) {
+      std::string arn(item.GetString("arn"));
+      if (!ManagedPolicyDocument(arn)) {
+        return AwsError::Make("InvalidParameterValue", 400,
+                              "The policy " + arn + " does not exist or is not attachable.");
+      }
+      out.arns.push_back(std::move(arn));
+    }
+  }
+  return out;
+}
+
+std::int64_t StsService::PackedPolicySize(const SessionPolicies& policies) {
+  // STS reports how much of the packed session-policy quota the request used, in percent.
+  std::size_t size = policies.policy ? policies.policy->size() : 0;
+  return static_cast<std::int64_t>((size + 100 * policies.arns.size()) * 100 / 2048 + 1);
 }
 
 }  // namespace tw::services::sts

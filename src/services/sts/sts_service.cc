@@ -28,6 +28,9 @@ void StsService::Register(OperationTable& table) {
   table.Add("sts", "GetSessionToken", [this](RequestContext& context, const Value& input) {
     return GetSessionToken(context, input);
   });
+  table.Add("sts", "GetFederationToken", [this](RequestContext& context, const Value& input) {
+    return GetFederationToken(context, input);
+  });
 }
 
 Result<Value> StsService::Issue(RequestContext& context, iam::SessionRecord& session,

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// STS: GetCallerIdentity, AssumeRole and GetSessionToken. GetCallerIdentity answers from the
-// authenticated principal alone. AssumeRole and GetSessionToken issue temporary credentials
-// (ASIA... key, secret, long random session token, expiry) stored through the IAM store's
-// sts_sessions table, where authentication (server/credential_store.cc) finds them. AssumeRole
-// evaluates the role's trust policy as the resource-based policy (it must allow) together with
-// the caller's identity policies, with the policy engine. Files: sts_service.cc (registration,
-// GetCallerIdentity, credential issue), assume_role.cc, session_token.cc.
+// STS: GetCallerIdentity, AssumeRole, GetSessionToken and GetFederationToken. GetCallerIdentity
+// answers from the authenticated principal alone. AssumeRole and GetSessionToken issue temporary
+// credentials (ASIA... key, secret, long random session token, expiry) stored through the IAM
+// store's sts_sessions table, where authentication (server/credential_store.cc) finds them.
+// AssumeRole evaluates the role's trust policy as the resource-based policy (it must allow)
+// together with the caller's identity policies, with the policy engine. Files: sts_service.cc
+// (registration, GetCallerIdentity, credential issue), assume_role.cc, session_token.cc.
 //
 // Thread-safe: no state of its own; the store is thread-safe.
 #pragma once
@@ -32,11 +32,12 @@ class StsService {
         account_id_(std::move(account_id)),
         catalog_(iam::ManagedPolicyCatalog::Embedded()) {}
 
-  // GetCallerIdentity, AssumeRole, GetSessionToken.
+  // GetCallerIdentity, AssumeRole, GetSessionToken, GetFederationToken.
   void Register(OperationTable& table);
 
   Result<protocol::Value> AssumeRole(RequestContext& context, const protocol::Value& input);
   Result<protocol::Value> GetSessionToken(RequestContext& context, const protocol::Value& input);
+  Result<protocol::Value> GetFederationToken(RequestContext& context, const protocol::Value& input);
 
  private:
   // The identity-based policy documents of the caller (an IAM user with its groups, or a role
@@ -45,6 +46,13 @@ class StsService {
     std::vector<std::pair<std::string, std::string>> identity;  // (id, document)
     std::optional<std::string> boundary;
   };
+  // The session policies of an AssumeRole / GetFederationToken request, validated.
+  struct SessionPolicies {
+    std::optional<std::string> policy;
+    std::vector<std::string> arns;
+  };
+  Result<SessionPolicies> ReadSessionPolicies(const protocol::Value& input);
+  static std::int64_t PackedPolicySize(const SessionPolicies& policies);
   Result<CallerPolicies> LoadCallerPolicies(const auth::Principal& principal);
   Result<std::string> ManagedPolicyDocument(const std::string& arn);
   Status AddEntityPolicies(iam::EntityKind kind, const std::string& name, CallerPolicies& out);

@@ -34,6 +34,9 @@ TEST_F(AuthzTest, AUserWithoutPoliciesIsDeniedEveryOperation) {
     for (const auto& [name, operation] : service->operations()) {
       if (!services_->operations().Has(service->name(), name)) continue;
       if (operation.auth_none) continue;  // no caller: the trust policy decides, in the handler
+      // S3 refuses DeleteObjects key by key in a 200 answer (session_policy_test.cc,
+      // DeleteObjectsRefusesKeysOneByOne and DeleteObjectsWithoutPoliciesDeletesNothing).
+      if (service->name() == "s3" && name == "DeleteObjects") continue;
       ++checked;
       http::HttpResponse r = Send(testing::BuildRequest(*service, operation),
                                   service->signing_name(), "AKIABOBEXAMPLE000000");

@@ -83,6 +83,29 @@ TEST(TrailRecordTest, IamWriteByAUser) {
   ASSERT_EQ(event.resources.size(), 2u);
 }
 
+TEST(TrailRecordTest, FederatedSessionsRecordTheirTypeAndCreationDate) {
+  auth::Principal fed;
+  fed.type = auth::PrincipalType::kFederatedUser;
+  fed.account_id = "000000000000";
+  fed.arn = "arn:aws:sts::000000000000:federated-user/carol";
+  fed.user_id = "000000000000:carol";
+  fed.user_name = "alice";
+  fed.mfa_authenticated = true;
+  fed.session_issued_millis = kTime - 60'000;
+  fed.session_expires_millis = kTime + 3'600'000;
+  ApiCall call = Call("s3", "ListBuckets", &fed);
+  pipeline::TrailEvent event = BuildTrailEvent(call);
+  json::object r = Parse(event);
+  json::object& identity = r["userIdentity"].as_object();
+  EXPECT_EQ(identity["type"], "FederatedUser");
+  EXPECT_EQ(identity["principalId"], "000000000000:carol");
+  EXPECT_FALSE(identity.contains("userName"));
+  json::object& attributes = identity["sessionContext"].as_object()["attributes"].as_object();
+  EXPECT_EQ(attributes["creationDate"], "2025-12-31T23:59:00Z");
+  EXPECT_EQ(attributes["mfaAuthenticated"], "true");
+  EXPECT_EQ(event.username, "carol");
+}
+
 TEST(TrailRecordTest, SecretsNeverReachTheRecord) {
   auth::Principal root = RootPrincipal("000000000000");
   ApiCall call = Call("iam", "CreateAccessKey", &root);

@@ -59,6 +59,32 @@ TEST(DatabaseTest, CreatesThePrivateDataDirAndUsesWal) {
   EXPECT_EQ(*reader_mode, "wal");
 }
 
+TEST(DatabaseTest, NonDurableCommitsUseNormalSyncAndSyncCheckpoints) {
+  testutil::TempDir tmp;
+  DatabaseOptions options;
+  options.durable_commits = false;
+  auto db = MustOpen(tmp.path(), options);
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Write([](Connection& c) { return InsertSetting(c, "k", "v"); }));
+  ASSERT_TRUE(db->Sync());
+  // The connection runs synchronous=NORMAL; what was written is there after reopening.
+  ASSERT_TRUE(db->Write([](Connection& c) -> Status {
+    auto mode = c.QueryInt64("PRAGMA synchronous");
+    if (!mode) return mode.error();
+    EXPECT_EQ(*mode, 1);  // NORMAL
+    return {};
+  }));
+  db.reset();
+  auto again = MustOpen(tmp.path(), options);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(CountSettings(*again).value(), 1);
+  auto durable = MustOpen(tmp.path() / "other");
+  ASSERT_TRUE(durable->Write([](Connection& c) -> Status {
+    EXPECT_EQ(c.QueryInt64("PRAGMA synchronous").value(), 2);  // FULL
+    return {};
+  }));
+}
+
 TEST(DatabaseTest, RefusesADataDirThatIsAFile) {
   testutil::TempDir tmp;
   const auto file = tmp.path() / "file";

@@ -250,6 +250,12 @@ TEST(JsonCodecTest, ErrorsNameTheShapeAndTheQueryCode) {
   const ServiceModel* logs = ServiceCatalog::Embedded().Find("logs");
   r = JsonCodec().WriteError(*logs, AwsError::Make("ResourceNotFoundException", 400, "m"), meta);
   EXPECT_FALSE(r.headers.Has("x-amzn-query-error"));
+  // Structured members are written as the JSON they are.
+  AwsError malformed = AwsError::Make("MalformedQueryException", 400, "bad");
+  malformed.extra_json.emplace_back("queryCompileError", R"({"message":"bad"})");
+  r = JsonCodec().WriteError(*logs, malformed, meta);
+  EXPECT_EQ(r.body, R"({"__type":"MalformedQueryException","message":"bad",)"
+                    R"("queryCompileError":{"message":"bad"}})");
 }
 
 TEST(JsonRoutingTest, MatchesContentTypeAndTarget) {

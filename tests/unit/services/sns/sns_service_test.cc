@@ -488,21 +488,8 @@ TEST(RenderEmailTest, QuotedPrintableKeepsLinesShortAndRoundTrips) {
     start = end + 2;
   }
   EXPECT_NE(encoded.find("=3D=C3=BC end=20\r\nlast"), std::string::npos);
-  std::string decoded;
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded[i] == '=' && encoded.compare(i, 3, "=\r\n") == 0) {
-      i += 2;
-    } else if (encoded[i] == '=') {
-      decoded += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else if (encoded.compare(i, 2, "\r\n") == 0) {
-      decoded += '\n';
-      ++i;
-    } else {
-      decoded += encoded[i];
-    }
-  }
-  EXPECT_EQ(decoded, "{\"a\":1}\n" + long_line + "\nlast");
+  EXPECT_EQ(DecodeQuotedPrintable(encoded), "{\"a\":1}\n" + long_line + "\nlast");
+  EXPECT_EQ(DecodeQuotedPrintable("a=3Db=\r\nc=ZZ=4"), "a=bc=ZZ=4");
 }
 
 TEST(RenderEmailTest, HeadersCrlfAndDisplayName) {
@@ -519,6 +506,283 @@ TEST(RenderEmailTest, HeadersCrlfAndDisplayName) {
   EXPECT_NE(text.find("From: AWS Notifications <no-reply@sns.amazonaws.com>\r\n"),
             std::string::npos);
   EXPECT_NE(text.find("Subject: =?UTF-8?B?"), std::string::npos);
+}
+
+// ---- Unsubscribe confirmations, FIFO topics, redrive policies, filter policy limits ----
+
+TEST_F(SnsServiceTest, UnsubscribeSendsASignedUnsubscribeConfirmationToHttp) {
+  std::string topic = CreateTopic("bye");
+  std::string sub = SubscribeConfirmed(topic, "https", "https://example.com/hook");
+  std::string mail = SubscribeConfirmed(topic, "email", "ops@example.com");
+  transport_.posts.clear();
+  transport_.emails.clear();
+  ASSERT_TRUE(Call(&SnsService::Unsubscribe, S({{"SubscriptionArn", sub}})));
+  ASSERT_TRUE(Call(&SnsService::Unsubscribe, S({{"SubscriptionArn", mail}})));
+  service_->worker().RunDue();
+  EXPECT_TRUE(transport_.emails.empty());  // email endpoints are not told
+  ASSERT_EQ(transport_.posts.size(), 1u);
+  const auto& post = transport_.posts[0];
+  EXPECT_EQ(post.url, "https://example.com/hook");
+  std::string doc = post.body;
+  EXPECT_EQ(doc.find("{\n  \"Type\" : \"UnsubscribeConfirmation\",\n  \"MessageId\" : "), 0u)
+      << doc;
+  bool type_header = false;
+  for (const auto& [k, v] : post.headers) {
+    if (k == "x-amz-sns-message-type") type_header = v == "UnsubscribeConfirmation";
+  }
+  EXPECT_TRUE(type_header);
+  Envelope u;
+  u.type = "UnsubscribeConfirmation";
+  u.message = Field(doc, "Message");
+  EXPECT_EQ(u.message, "You have chosen to deactivate subscription " + sub +
+                           ".\nTo cancel this operation and restore the subscription, visit the "
+                           "SubscribeURL included in this message.");
+  u.message_id = Field(doc, "MessageId");
+  u.subscribe_url = Field(doc, "SubscribeURL");
+  EXPECT_NE(u.subscribe_url.find("Action=ConfirmSubscription"), std::string::npos);
+  u.timestamp = Field(doc, "Timestamp");
+  u.token = Field(doc, "Token");
+  EXPECT_EQ(u.token.size(), 128u);
+  u.topic_arn = topic;
+  EXPECT_TRUE(VerifyWithCertificate(service_->signer().certificate_pem(), StringToSign(u),
+                                    Field(doc, "Signature"), false));
+  // The subscription is gone.
+  EXPECT_FALSE(Call(&SnsService::GetSubscriptionAttributes, S({{"SubscriptionArn", sub}})));
+}
+
+TEST_F(SnsServiceTest, PendingSubscriptionsAreNotToldOfUnsubscribe) {
+  std::string topic = CreateTopic("pending");
+  auto out = Call(&SnsService::Subscribe, S({{"TopicArn", topic},
+                                             {"Protocol", "http"},
+                                             {"Endpoint", "http://example.com/x"},
+                                             {"ReturnSubscriptionArn", true}}));
+  ASSERT_TRUE(out);
+  service_->worker().RunDue();
+  transport_.posts.clear();
+  ASSERT_TRUE(Call(&SnsService::Unsubscribe,
+                   S({{"SubscriptionArn", std::string(out->GetString("SubscriptionArn"))}})));
+  service_->worker().RunDue();
+  EXPECT_TRUE(transport_.posts.empty());
+}
+
+TEST_F(SnsServiceTest, FifoTopicNamesAndAttributes) {
+  auto bad = Call(&SnsService::CreateTopic,
+                  S({{"Name", "orders"}, {"Attributes", M({{"FifoTopic", "true"}})}}));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only "
+            "uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must "
+            "be between 1 and 256 characters long.");
+  auto dotted = Call(&SnsService::CreateTopic, S({{"Name", "orders.fifo"}}));
+  ASSERT_FALSE(dotted);
+  EXPECT_EQ(dotted.error().message, "Invalid parameter: Topic Name");
+  auto cbd = Call(&SnsService::CreateTopic,
+                  S({{"Name", "std"}, {"Attributes", M({{"ContentBasedDeduplication", "true"}})}}));
+  ASSERT_FALSE(cbd);
+  EXPECT_EQ(cbd.error().code, "InvalidParameter");
+  std::string fifo = CreateTopic("orders.fifo", M({{"FifoTopic", "true"}}));
+  EXPECT_EQ(fifo, "arn:aws:sns:us-east-1:000000000000:orders.fifo");
+  auto attrs = Call(&SnsService::GetTopicAttributes, S({{"TopicArn", fifo}}));
+  ASSERT_TRUE(attrs);
+  EXPECT_EQ(attrs->Find("Attributes")->GetString("FifoTopic"), "true");
+  ASSERT_TRUE(
+      Call(&SnsService::SetTopicAttributes, S({{"TopicArn", fifo},
+                                               {"AttributeName", "ContentBasedDeduplication"},
+                                               {"AttributeValue", "true"}})));
+  std::string plain = CreateTopic("plain");
+  EXPECT_FALSE(
+      Call(&SnsService::SetTopicAttributes, S({{"TopicArn", plain},
+                                               {"AttributeName", "ContentBasedDeduplication"},
+                                               {"AttributeValue", "true"}})));
+}
+
+TEST_F(SnsServiceTest, FifoTopicsTakeOnlySqsSubscriptions) {
+  std::string fifo = CreateTopic("t.fifo", M({{"FifoTopic", "true"}}));
+  for (const auto& [protocol, endpoint] :
+       std::vector<std::pair<std::string, std::string>>{{"email", "a@example.com"},
+                                                        {"email-json", "a@example.com"},
+                                                        {"http", "http://example.com/"},
+                                                        {"https", "https://example.com/"}}) {
+    auto r = Call(&SnsService::Subscribe,
+                  S({{"TopicArn", fifo}, {"Protocol", protocol}, {"Endpoint", endpoint}}));
+    ASSERT_FALSE(r) << protocol;
+    EXPECT_EQ(r.error().code, "InvalidParameter");
+    EXPECT_EQ(r.error().message, "Invalid parameter: Invalid protocol type: " + protocol);
+  }
+  auto sqs =
+      Call(&SnsService::Subscribe, S({{"TopicArn", fifo},
+                                      {"Protocol", "sqs"},
+                                      {"Endpoint", "arn:aws:sqs:us-east-1:000000000000:q.fifo"}}));
+  ASSERT_FALSE(sqs);
+  EXPECT_EQ(sqs.error().code, "NotImplemented");
+}
+
+TEST_F(SnsServiceTest, FifoPublishNeedsGroupAndDeduplicates) {
+  std::string fifo = CreateTopic("p.fifo", M({{"FifoTopic", "true"}}));
+  auto no_group = Call(&SnsService::PublishApi, S({{"TopicArn", fifo}, {"Message", "m"}}));
+  ASSERT_FALSE(no_group);
+  EXPECT_EQ(no_group.error().message,
+            "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
+  auto no_dedup = Call(&SnsService::PublishApi,
+                       S({{"TopicArn", fifo}, {"Message", "m"}, {"MessageGroupId", "g"}}));
+  ASSERT_FALSE(no_dedup);
+  EXPECT_EQ(no_dedup.error().message,
+            "Invalid parameter: The topic should either have ContentBasedDeduplication enabled "
+            "or MessageDeduplicationId provided explicitly");
+
+  auto publish = [&](const std::string& message, const std::string& dedup) {
+    auto r = Call(&SnsService::PublishApi, S({{"TopicArn", fifo},
+                                              {"Message", message},
+                                              {"MessageGroupId", "g"},
+                                              {"MessageDeduplicationId", dedup}}));
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : Value();
+  };
+  Value first = publish("m1", "d1");
+  const std::string seq1(first.GetString("SequenceNumber"));
+  EXPECT_EQ(seq1.size(), 20u);
+  Value again = publish("other body", "d1");  // a duplicate within five minutes
+  EXPECT_EQ(again.GetString("MessageId"), first.GetString("MessageId"));
+  EXPECT_EQ(again.GetString("SequenceNumber"), seq1);
+  Value second = publish("m2", "d2");
+  EXPECT_NE(second.GetString("MessageId"), first.GetString("MessageId"));
+  EXPECT_GT(std::string(second.GetString("SequenceNumber")), seq1);
+  clock_.Advance(kDeduplicationWindowMillis + 1);
+  Value later = publish("m1", "d1");  // the window has passed
+  EXPECT_NE(later.GetString("MessageId"), first.GetString("MessageId"));
+  EXPECT_GT(std::string(later.GetString("SequenceNumber")),
+            std::string(second.GetString("SequenceNumber")));
+
+  // Content-based deduplication: the body's SHA-256 is the id.
+  ASSERT_TRUE(
+      Call(&SnsService::SetTopicAttributes, S({{"TopicArn", fifo},
+                                               {"AttributeName", "ContentBasedDeduplication"},
+                                               {"AttributeValue", "true"}})));
+  auto body = [&](const std::string& message) {
+    auto r = Call(&SnsService::PublishApi,
+                  S({{"TopicArn", fifo}, {"Message", message}, {"MessageGroupId", "g"}}));
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? std::string(r->GetString("MessageId")) : std::string();
+  };
+  const std::string a = body("same");
+  EXPECT_EQ(body("same"), a);
+  EXPECT_NE(body("different"), a);
+
+  auto batch =
+      Call(&SnsService::PublishBatch,
+           S({{"TopicArn", fifo},
+              {"PublishBatchRequestEntries",
+               Value::MakeList({S({{"Id", "1"}, {"Message", "b1"}, {"MessageGroupId", "g"}}),
+                                S({{"Id", "2"}, {"Message", "b2"}})})}}));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->Find("Successful")->as_list().size(), 1u);
+  EXPECT_EQ(batch->Find("Successful")->as_list()[0].GetString("SequenceNumber").size(), 20u);
+  ASSERT_EQ(batch->Find("Failed")->as_list().size(), 1u);
+  EXPECT_EQ(batch->Find("Failed")->as_list()[0].GetString("Code"), "InvalidParameter");
+}
+
+TEST_F(SnsServiceTest, StandardTopicsRefuseDeduplicationIds) {
+  std::string topic = CreateTopic("standard");
+  auto r = Call(&SnsService::PublishApi,
+                S({{"TopicArn", topic}, {"Message", "m"}, {"MessageDeduplicationId", "d"}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "Invalid parameter: MessageDeduplicationId Reason: The request includes "
+            "MessageDeduplicationId parameter that is not valid for this topic type");
+  auto ok = Call(&SnsService::PublishApi, S({{"TopicArn", topic}, {"Message", "m"}}));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->Find("SequenceNumber"), nullptr);
+}
+
+TEST_F(SnsServiceTest, RedrivePolicyNeedsSqs) {
+  std::string topic = CreateTopic("redrive");
+  auto r =
+      Call(&SnsService::Subscribe,
+           S({{"TopicArn", topic},
+              {"Protocol", "http"},
+              {"Endpoint", "http://example.com/"},
+              {"Attributes",
+               M({{"RedrivePolicy",
+                   R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq"})"}})}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "InvalidParameter");
+  EXPECT_NE(r.error().message.find("RedrivePolicy"), std::string::npos);
+  EXPECT_NE(r.error().message.find("SQS"), std::string::npos);
+  std::string sub = SubscribeConfirmed(topic, "http", "http://example.com/");
+  auto set =
+      Call(&SnsService::SetSubscriptionAttributes,
+           S({{"SubscriptionArn", sub},
+              {"AttributeName", "RedrivePolicy"},
+              {"AttributeValue", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:0:q"})"}}));
+  ASSERT_FALSE(set);
+  EXPECT_NE(set.error().message.find("RedrivePolicy"), std::string::npos);
+}
+
+TEST_F(SnsServiceTest, DefaultTopicPolicyIsAwsExactly) {
+  std::string topic = CreateTopic("policy");
+  auto attrs = Call(&SnsService::GetTopicAttributes, S({{"TopicArn", topic}}));
+  ASSERT_TRUE(attrs);
+  EXPECT_EQ(attrs->Find("Attributes")->GetString("Policy"),
+            R"({"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":)"
+            R"("__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":[)"
+            R"("SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission",)"
+            R"("SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe",)"
+            R"("SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":")" +
+                topic + R"(","Condition":{"StringEquals":{"AWS:SourceOwner":"000000000000"}}}]})");
+}
+
+TEST_F(SnsServiceTest, FilterPolicyLimits) {
+  EXPECT_TRUE(ValidateFilterPolicy(R"({"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"]})"));
+  auto six =
+      ValidateFilterPolicy(R"({"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]})");
+  ASSERT_FALSE(six);
+  EXPECT_EQ(six.error().message,
+            "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys");
+  // 10 x 15 = 150 combinations is the most allowed; 151+ is too complex.
+  std::string ten = "[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]";
+  std::string fifteen = "[";
+  for (int i = 0; i < 15; ++i) fifteen += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  fifteen += "]";
+  EXPECT_TRUE(ValidateFilterPolicy("{\"a\":" + ten + ",\"b\":" + fifteen + "}"));
+  auto complex =
+      ValidateFilterPolicy("{\"a\":" + ten + ",\"b\":" + fifteen + ",\"c\":[\"x\",\"y\"]}");
+  ASSERT_FALSE(complex);
+  EXPECT_EQ(complex.error().message,
+            "Invalid parameter: FilterPolicy: Filter policy is too complex");
+  // AWS's nested example: 3x4 x 2x3 x 1x3 = 216.
+  auto nested = ValidateFilterPolicy(
+      R"({"key_a":{"key_b":{"key_c":["v1","v2","v3","v4"]}},"key_d":{"key_e":["v1","v2","v3"]},)"
+      R"("key_f":["v1","v2","v3"]})");
+  ASSERT_FALSE(nested);
+  EXPECT_EQ(nested.error().message,
+            "Invalid parameter: FilterPolicy: Filter policy is too complex");
+
+  // Nested keys need the MessageBody scope.
+  std::string topic = CreateTopic("filters");
+  const std::string nested_policy = R"({"order":{"status":["paid"]}})";
+  auto attr_scope =
+      Call(&SnsService::Subscribe, S({{"TopicArn", topic},
+                                      {"Protocol", "http"},
+                                      {"Endpoint", "http://example.com/a"},
+                                      {"Attributes", M({{"FilterPolicy", nested_policy}})}}));
+  ASSERT_FALSE(attr_scope);
+  EXPECT_EQ(attr_scope.error().message,
+            "Invalid parameter: Filter policy scope MessageAttributes does not support nested "
+            "filter policy");
+  auto body_scope =
+      Call(&SnsService::Subscribe, S({{"TopicArn", topic},
+                                      {"Protocol", "http"},
+                                      {"Endpoint", "http://example.com/b"},
+                                      {"ReturnSubscriptionArn", true},
+                                      {"Attributes", M({{"FilterPolicy", nested_policy},
+                                                        {"FilterPolicyScope", "MessageBody"}})}}));
+  ASSERT_TRUE(body_scope) << body_scope.error().message;
+  auto back = Call(&SnsService::SetSubscriptionAttributes,
+                   S({{"SubscriptionArn", std::string(body_scope->GetString("SubscriptionArn"))},
+                      {"AttributeName", "FilterPolicyScope"},
+                      {"AttributeValue", "MessageAttributes"}}));
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().message.find("does not support nested filter policy"), std::string::npos);
 }
 
 }  // namespace

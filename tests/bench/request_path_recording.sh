@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The --recording mode of request_path.sh: request-path throughput (signed sts GetCallerIdentity
+# replayed by wrk) with CloudTrail recording and an active trail, against the same binary with
+# recording off, in one run. Prints both rates and their ratio.
+set -euo pipefail
+binary="${1:-build/trailwatch}"
+seconds="${2:-10}"
+connections="${3:-32}"
+threads=2
+workdir="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() {
+  for _ in $(seq 100); do
+    if curl -s -o /dev/null "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "server at $1 did not start" >&2
+  return 1
+}
+
+off_port="$(free_port)"
+"$binary" serve --listen "127.0.0.1:$off_port" --data-dir "$workdir/off" --log-level warn \
+  --no-cloudtrail-recording >"$workdir/off.log" 2>&1 &
+pids+=($!)
+on_port="$(free_port)"
+"$binary" serve --listen "127.0.0.1:$on_port" --data-dir "$workdir/on" --log-level warn \
+  --trail-delivery-seconds 5 --trail-digest-seconds 60 >"$workdir/on.log" 2>&1 &
+pids+=($!)
+wait_up "http://127.0.0.1:$off_port/health"
+wait_up "http://127.0.0.1:$on_port/health"
+
+# The active trail: bucket with CloudTrail's policy, log group and role, validation on.
+# BENCH_TRAIL=none measures recording alone; BENCH_TRAIL=s3 a trail without CloudWatch Logs.
+trail="${BENCH_TRAIL:-full}"
+[[ "$trail" == none ]] || python3 - "$on_port" "$trail" <<'PY'
+import json, sys, boto3
+ep = f"http://127.0.0.1:{sys.argv[1]}"
+kw = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="test",
+          aws_secret_access_key="test")
+s3, logs, iam, ct = (boto3.client(n, **kw) for n in ("s3", "logs", "iam", "cloudtrail"))
+arn = "arn:aws:cloudtrail:us-east-1:000000000000:trail/bench"
+s3.create_bucket(Bucket="bench-trail")
+s3.put_bucket_policy(Bucket="bench-trail", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::bench-trail"},
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bench-trail/AWSLogs/000000000000/*"}]}))
+logs.create_log_group(logGroupName="bench-trail")
+iam.create_role(RoleName="bench-trail", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))
+iam.put_role_policy(RoleName="bench-trail", PolicyName="cwl", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"]}]}))
+cwl = {} if sys.argv[2] == "s3" else dict(
+    CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:000000000000:log-group:bench-trail:*",
+    CloudWatchLogsRoleArn="arn:aws:iam::000000000000:role/bench-trail")
+ct.create_trail(Name="bench", S3BucketName="bench-trail", EnableLogFileValidation=True, **cwl)
+ct.start_logging(Name="bench")
+PY
+
+for target in off:$off_port on:$on_port; do
+  name="${target%%:*}"
+  port="${target##*:}"
+  python3 - "$port" >"$workdir/$name.lua" <<'PY'
+import sys
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+port = sys.argv[1]
+body = "Action=GetCallerIdentity&Version=2011-06-15"
+req = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+SigV4Auth(Credentials("test", "test"), "sts", "us-east-1").add_auth(req)
+print('wrk.method = "POST"')
+print(f'wrk.body = "{body}"')
+for k, v in req.headers.items():
+    print(f'wrk.headers["{k}"] = "{v}"')
+PY
+done
+
+run() {
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$workdir/$1.lua" \
+    "http://127.0.0.1:$2/" >"$workdir/$1.out"
+  if grep -q Non-2xx "$workdir/$1.out"; then
+    echo "non-2xx answers from $1" >&2
+    cat "$workdir/$1.out" >&2
+    exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' "$workdir/$1.out"
+}
+# Alternate the two servers (three rounds each) so load from elsewhere on the machine falls on
+# both alike.
+offs=()
+ons=()
+for _ in 1 2 3; do
+  offs+=("$(run off "$off_port")")
+  ons+=("$(run on "$on_port")")
+done
+
+# The trail really delivered what it recorded.
+sleep 6
+[[ "$trail" == none ]] || python3 - "$on_port" "$trail" <<'PY'
+import sys, boto3
+kw = dict(endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1",
+          aws_access_key_id="test", aws_secret_access_key="test")
+status = boto3.client("cloudtrail", **kw).get_trail_status(Name="bench")
+assert "LatestDeliveryTime" in status and "LatestDeliveryError" not in status, status
+assert sys.argv[2] == "s3" or "LatestCloudWatchLogsDeliveryTime" in status, status
+files = boto3.client("s3", **kw).list_objects_v2(Bucket="bench-trail").get("KeyCount", 0)
+print(f"trail delivered {files} files", file=sys.stderr)
+PY
+python3 - "${offs[*]}" "${ons[*]}" <<'PY'
+import statistics, sys
+offs = [float(x) for x in sys.argv[1].split()]
+ons = [float(x) for x in sys.argv[2].split()]
+off, on = statistics.mean(offs), statistics.mean(ons)
+fmt = lambda xs: ", ".join(f"{x:,.0f}" for x in xs)
+print(f"GetCallerIdentity, signed, keep-alive: recording + active trail {on:,.0f} req/s ({fmt(ons)}), "
+      f"recording off {off:,.0f} req/s ({fmt(offs)}), ratio {on / off:.2f} (target >= 0.9)")
+PY
