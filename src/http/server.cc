@@ -220,7 +220,10 @@ struct FileRangeBody {
     boost::optional<std::pair<const_buffers_type, bool>> get(SysError& ec) {
       ec = {};
       if (remaining_ == 0) return boost::none;
-      if (buffer_.empty()) buffer_.resize(kPiece);
+      // One buffer per response, no larger than the range needs.
+      if (buffer_.empty()) {
+        buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, kPiece)));
+      }
       const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, kPiece));
       ssize_t n;
       do {

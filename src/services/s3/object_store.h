@@ -31,6 +31,12 @@ using BlobInfo = services::StoredBody;
 
 class BlobWriter;
 
+// A blob's bytes for a response: in memory, or an open file range the server sends itself.
+struct BlobBody {
+  std::string bytes;
+  std::shared_ptr<const http::FileRange> file;
+};
+
 class BlobStore {
  public:
   explicit BlobStore(std::filesystem::path root) : root_(std::move(root)) {}
@@ -47,10 +53,12 @@ class BlobStore {
   // nullopt inside the Result so callers can retry after re-reading metadata.
   Result<std::optional<std::string>> Read(std::string_view id, std::uint64_t offset,
                                           std::optional<std::uint64_t> length) const;
-  // The same range opened for sending (GetObject), without reading it: nullopt when the blob
-  // is gone, as for Read.
-  Result<std::optional<std::shared_ptr<const http::FileRange>>> Open(
-      std::string_view id, std::uint64_t offset, std::optional<std::uint64_t> length) const;
+  // The same range for sending (GetObject): nullopt when the blob is gone, as for Read. A range
+  // of at most `read_up_to` bytes is read into `bytes` (a small object costs one buffer copy, not
+  // a file-backed response); a longer one is opened as `file`, unread.
+  Result<std::optional<BlobBody>> Open(std::string_view id, std::uint64_t offset,
+                                       std::optional<std::uint64_t> length,
+                                       std::uint64_t read_up_to) const;
   // Removes a blob; a missing one is not an error.
   void Remove(std::string_view id) const;
   // Removes temporary files and every blob not in `referenced`. Only safe before requests run.

@@ -287,7 +287,7 @@ Result<Value> S3Service::GetOrHeadObject(RequestContext& context, const Value& i
     auto opened = OpenObjectBody(bucket->name, key, offset, length, std::move(object));
     if (!opened) return std::move(opened).error();
     object = std::move(opened->first);
-    out.Set("Body", Blob{std::string(), std::move(opened->second)});
+    out.Set("Body", Blob{std::move(opened->second.bytes), std::move(opened->second.file)});
   }
   out.Set("LastModified", Timestamp{object.last_modified});
   std::uint64_t length = range ? range->last - range->first + 1 : size;

@@ -166,7 +166,7 @@ void S3Service::RemoveBlobs(const std::vector<std::string>& ids) {
   for (const std::string& id : ids) blobs_.Remove(id);
 }
 
-Result<std::pair<ObjectRecord, std::shared_ptr<const http::FileRange>>> S3Service::OpenObjectBody(
+Result<std::pair<ObjectRecord, BlobBody>> S3Service::OpenObjectBody(
     std::string_view bucket, std::string_view key, std::uint64_t offset,
     std::optional<std::uint64_t> length, ObjectRecord object) {
   // A concurrent PUT of the same key removes the old blob after its commit; the row read before
@@ -174,7 +174,7 @@ Result<std::pair<ObjectRecord, std::shared_ptr<const http::FileRange>>> S3Servic
   // Once open, the descriptor keeps the bytes readable whatever happens to the file.
   constexpr int kAttempts = 3;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    auto body = blobs_.Open(object.blob_id, offset, length);
+    auto body = blobs_.Open(object.blob_id, offset, length, kInMemoryBodyLimit);
     if (!body) return std::move(body).error();
     if (*body) return std::make_pair(std::move(object), std::move(**body));
     auto again = store_.GetObject(bucket, key);

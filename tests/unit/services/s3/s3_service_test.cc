@@ -326,6 +326,45 @@ TEST_F(S3ServiceTest, RangesAndConditions) {
   EXPECT_EQ(r->GetString("ContentType"), "application/json");
 }
 
+TEST_F(S3ServiceTest, SmallBodiesAreReadLargeOnesSentFromTheFile) {
+  MakeBucket("data");
+  const std::uint64_t limit = S3Service::kInMemoryBodyLimit;
+  std::string small(static_cast<std::size_t>(limit), 's');
+  std::string large(static_cast<std::size_t>(limit) + 1, 'l');
+  large.back() = 'z';
+  Put("data", "small", small);
+  Put("data", "large", large);
+  auto get = [&](std::string key, Value::Entries extra = {}) {
+    Value input = S({{"Bucket", "data"}, {"Key", key}});
+    for (auto& [n, v] : extra) input.Set(n, v);
+    return Call(&S3Service::GetObject, input);
+  };
+
+  auto r = get("small");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Find("Body")->as_blob().file, nullptr) << "up to the limit: in memory";
+  EXPECT_EQ(r->Find("Body")->as_blob().bytes, small);
+
+  r = get("large");
+  ASSERT_TRUE(r);
+  const auto& file = r->Find("Body")->as_blob().file;
+  ASSERT_NE(file, nullptr) << "above the limit: sent from the blob file";
+  EXPECT_TRUE(r->Find("Body")->as_blob().bytes.empty());
+  EXPECT_EQ(file->offset(), 0u);
+  EXPECT_EQ(file->length(), limit + 1);
+  EXPECT_EQ(BodyOf(*r), large);
+
+  // The size that counts is the range's: a short slice of a large object is read.
+  r = get("large", {{"Range", "bytes=-2"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Find("Body")->as_blob().file, nullptr);
+  EXPECT_EQ(r->Find("Body")->as_blob().bytes, "lz");
+  r = get("large", {{"Range", "bytes=1-"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Find("Body")->as_blob().file, nullptr);
+  EXPECT_EQ(BodyOf(*r), large.substr(1));
+}
+
 TEST_F(S3ServiceTest, ListObjectsV2PrefixDelimiterAndPagination) {
   MakeBucket("data");
   for (std::string_view key : {"a/1", "a/2", "b/1", "c", "d e+f", "z/q/1"}) Put("data", key, "x");
