@@ -75,3 +75,115 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }
 
 }  // namespace tw
+
+namespace tw {
+
+struct StreamingDigest::State {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const EVP_MD* md = nullptr;
+  explicit State(const EVP_MD* m) : md(m) {
+    if (ctx == nullptr || EVP_DigestInit_ex(ctx, md, nullptr) != 1) {
+      throw std::runtime_error("EVP_DigestInit_ex failed");
+    }
+  }
+  ~State() { EVP_MD_CTX_free(ctx); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+};
+
+StreamingDigest::StreamingDigest(Algorithm algorithm) {
+  const EVP_MD* md = algorithm == Algorithm::kMd5    ? EVP_md5()
+                     : algorithm == Algorithm::kSha1 ? EVP_sha1()
+                                                     : EVP_sha256();
+  state_ = std::make_unique<State>(md);
+}
+StreamingDigest::StreamingDigest(StreamingDigest&&) noexcept = default;
+StreamingDigest& StreamingDigest::operator=(StreamingDigest&&) noexcept = default;
+StreamingDigest::~StreamingDigest() = default;
+
+void StreamingDigest::Update(std::string_view data) {
+  if (data.empty()) return;
+  if (EVP_DigestUpdate(state_->ctx, data.data(), data.size()) != 1) {
+    throw std::runtime_error("EVP_DigestUpdate failed");
+  }
+}
+
+std::string StreamingDigest::Final() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(state_->ctx, out, &size) != 1 ||
+      EVP_DigestInit_ex(state_->ctx, state_->md, nullptr) != 1) {
+    throw std::runtime_error("EVP_DigestFinal_ex failed");
+  }
+  return std::string(reinterpret_cast<char*>(out), size);
+}
+
+namespace {
+
+// Slicing-by-8 tables for a reflected CRC with polynomial `poly` (already bit-reversed).
+struct CrcTables {
+  std::uint64_t t[8][256];
+  explicit CrcTables(std::uint64_t poly) {
+    for (std::uint64_t i = 0; i < 256; ++i) {
+      std::uint64_t crc = i;
+      for (int bit = 0; bit < 8; ++bit) crc = (crc & 1) ? (crc >> 1) ^ poly : crc >> 1;
+      t[0][i] = crc;
+    }
+    for (int k = 1; k < 8; ++k) {
+      for (int i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
+    }
+  }
+};
+
+const CrcTables& TablesFor(StreamingCrc::Algorithm algorithm) {
+  static const CrcTables crc32(0xEDB88320ull);
+  static const CrcTables crc32c(0x82F63B78ull);
+  static const CrcTables crc64nvme(0x9A6C9329AC4BC9B5ull);
+  switch (algorithm) {
+    case StreamingCrc::Algorithm::kCrc32:
+      return crc32;
+    case StreamingCrc::Algorithm::kCrc32c:
+      return crc32c;
+    case StreamingCrc::Algorithm::kCrc64Nvme:
+      return crc64nvme;
+  }
+  return crc32;
+}
+
+std::uint64_t CrcMask(StreamingCrc::Algorithm algorithm) {
+  return algorithm == StreamingCrc::Algorithm::kCrc64Nvme ? ~0ull : 0xffffffffull;
+}
+
+}  // namespace
+
+StreamingCrc::StreamingCrc(Algorithm algorithm) : algorithm_(algorithm), crc_(CrcMask(algorithm)) {}
+
+void StreamingCrc::Update(std::string_view data) {
+  const CrcTables& tables = TablesFor(algorithm_);
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t n = data.size();
+  std::uint64_t crc = crc_;
+  while (n >= 8) {
+    std::uint64_t word = 0;
+    for (int i = 0; i < 8; ++i) word |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+    word ^= crc;
+    crc = tables.t[7][word & 0xff] ^ tables.t[6][(word >> 8) & 0xff] ^
+          tables.t[5][(word >> 16) & 0xff] ^ tables.t[4][(word >> 24) & 0xff] ^
+          tables.t[3][(word >> 32) & 0xff] ^ tables.t[2][(word >> 40) & 0xff] ^
+          tables.t[1][(word >> 48) & 0xff] ^ tables.t[0][word >> 56];
+    p += 8;
+    n -= 8;
+  }
+  while (n-- > 0) crc = (crc >> 8) ^ tables.t[0][(crc ^ *p++) & 0xff];
+  crc_ = crc;
+}
+
+std::string StreamingCrc::Value() const {
+  const std::uint64_t value = crc_ ^ CrcMask(algorithm_);
+  const int bytes = algorithm_ == Algorithm::kCrc64Nvme ? 8 : 4;
+  std::string out;
+  for (int i = bytes - 1; i >= 0; --i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+  return out;
+}
+
+}  // namespace tw

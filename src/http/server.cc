@@ -2,6 +2,7 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,8 +24,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -116,8 +119,24 @@ class RequestParser final : public bhttp::basic_parser<true> {
   HttpRequest& request() { return request_; }
   unsigned version() const { return version_; }
   bool expects_continue() const { return expects_continue_; }
+  // From now on body bytes go to `sink` instead of the request's body.
+  void set_sink(BodySink* sink) { sink_ = sink; }
+  // True when the sink refused bytes and reading stopped.
+  bool sink_stopped() const { return sink_stopped_; }
 
  private:
+  std::size_t Deliver(beast::string_view body, SysError& ec) {
+    if (sink_ == nullptr) {
+      request_.body.append(body.data(), body.size());
+      return body.size();
+    }
+    if (!sink_->Write(std::string_view(body.data(), body.size()))) {
+      sink_stopped_ = true;
+      ec = bhttp::error::bad_chunk;  // any error ends the read; sink_stopped() tells why
+      return 0;
+    }
+    return body.size();
+  }
   void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
                        int version, SysError&) override {
     request_.method = ToStd(method);
@@ -136,24 +155,25 @@ class RequestParser final : public bhttp::basic_parser<true> {
   }
   void on_header_impl(SysError&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, SysError&) override {
+    if (sink_ != nullptr) return;
     // The parser has already refused a declared length above body_limit; the reservation is
     // capped as well so that idle clients declaring big bodies cannot pin much memory.
     if (length) request_.body.reserve(static_cast<std::size_t>(std::min(*length, kMaxReserve)));
   }
-  std::size_t on_body_impl(beast::string_view body, SysError&) override {
-    request_.body.append(body.data(), body.size());
-    return body.size();
+  std::size_t on_body_impl(beast::string_view body, SysError& ec) override {
+    return Deliver(body, ec);
   }
   void on_chunk_header_impl(std::uint64_t, beast::string_view, SysError&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, SysError&) override {
-    request_.body.append(body.data(), body.size());
-    return body.size();
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, SysError& ec) override {
+    return Deliver(body, ec);
   }
   void on_finish_impl(SysError&) override {}
 
   HttpRequest request_;
   unsigned version_ = 11;
   bool expects_continue_ = false;
+  BodySink* sink_ = nullptr;
+  bool sink_stopped_ = false;
 };
 
 // Beast does not check what a handler puts in a field; a CR or LF would let it split the
@@ -176,6 +196,60 @@ std::optional<std::uint64_t> ParseLength(std::string_view text) {
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
 }
+
+// A Beast body that sends a FileRange with pread in 256 KiB pieces, so a GetObject of any size
+// needs one buffer per response, not the object.
+struct FileRangeBody {
+  struct value_type {
+    std::shared_ptr<const FileRange> file;
+  };
+  static std::uint64_t size(const value_type& body) { return body.file ? body.file->length() : 0; }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool isRequest, class Fields>
+    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+    void init(SysError& ec) {
+      ec = {};
+      if (body_.file) {
+        remaining_ = body_.file->length();
+        position_ = body_.file->offset();
+      }
+    }
+    boost::optional<std::pair<const_buffers_type, bool>> get(SysError& ec) {
+      ec = {};
+      if (remaining_ == 0) return boost::none;
+      // One buffer per response, no larger than the range needs.
+      if (buffer_.empty()) {
+        buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, kPiece)));
+      }
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, kPiece));
+      ssize_t n;
+      do {
+        n = ::pread(body_.file->fd(), buffer_.data(), want, static_cast<off_t>(position_));
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) {
+        // The object shrank or the disk failed: the length is already sent, so end the
+        // connection rather than send fewer bytes than promised.
+        ec = n < 0 ? SysError(errno, boost::system::system_category())
+                   : SysError(boost::asio::error::eof);
+        return boost::none;
+      }
+      position_ += static_cast<std::uint64_t>(n);
+      remaining_ -= static_cast<std::uint64_t>(n);
+      return std::make_pair(asio::const_buffer(buffer_.data(), static_cast<std::size_t>(n)),
+                            remaining_ > 0);
+    }
+
+   private:
+    static constexpr std::size_t kPiece = 256 * 1024;
+    const value_type& body_;
+    std::uint64_t remaining_ = 0;
+    std::uint64_t position_ = 0;
+    std::vector<char> buffer_;
+  };
+};
 
 bool IsParseError(const SysError& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
@@ -207,6 +281,10 @@ class Server::Impl {
   // Answers a request we cannot read (400, 413, 431) and closes the connection.
   asio::awaitable<void> Reject(beast::tcp_stream& stream, bhttp::status status, unsigned version);
   HttpResponse Invoke(HttpRequest& request);
+  BodyPlan InvokePlan(HttpRequest& request);
+  // Writes a response to a request whose body was not read, then closes like Reject.
+  asio::awaitable<void> AnswerUnread(beast::tcp_stream& stream, HttpResponse&& response,
+                                     const HttpRequest& request, unsigned version);
   bhttp::response<bhttp::string_body> ToBeastResponse(HttpResponse&& response,
                                                       const HttpRequest& request, unsigned version,
                                                       bool& keep_alive);
@@ -422,7 +500,9 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
   RequestParser parser;
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(options_.header_limit, std::numeric_limits<std::uint32_t>::max())));
-  parser.body_limit(options_.body_limit);
+  // The body limit depends on the handler's plan (streamed uploads have their own), so the
+  // declared length is checked after the header instead of by the header parser.
+  parser.body_limit(boost::none);
 
   // One deadline covers the whole request: header, 100 Continue and body.
   stream.expires_after(options_.request_timeout);
@@ -447,20 +527,60 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
     co_return co_await fail(ec);
   }
   const unsigned version = parser.version();
+  bool body_stopped = false;
   if (!parser.is_done()) {
+    // The handler may stream the body to a sink, or refuse the request before its body is read
+    // (S3 answers a denied upload without waiting for the data).
+    parser.request().remote_ip = remote_ip;
+    BodyPlan plan;
+    if (handler_.MayPlanBody(parser.request())) {
+      plan = co_await asio::co_spawn(
+          workers_->get_executor(),
+          [this, &parser]() -> asio::awaitable<BodyPlan> {
+            co_return InvokePlan(parser.request());
+          },
+          asio::use_awaitable);
+    }
+    if (plan.response) {
+      co_await AnswerUnread(stream, std::move(*plan.response), parser.request(), version);
+      co_return false;
+    }
+    const std::uint64_t limit = plan.sink ? plan.limit : options_.body_limit;
+    if (auto declared = parser.content_length(); declared && *declared > limit) {
+      co_return co_await fail(bhttp::error::body_limit);
+    }
+    parser.body_limit(limit);
+    if (plan.sink) {
+      parser.request().body_sink = plan.sink;
+      parser.set_sink(plan.sink.get());
+    }
     // The aws CLI waits for this before sending an upload body.
     if (version >= 11 && parser.expects_continue()) {
       bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, version};
       if (auto [ec, n] = co_await bhttp::async_write(stream, proceed, kTuple); ec) co_return false;
     }
-    if (auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple); ec) {
+    if (plan.sink) {
+      // A streamed body may take long as a whole; each read must make progress in time.
+      while (!parser.is_done()) {
+        stream.expires_after(options_.body_progress_timeout);
+        auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
+        if (!ec) continue;
+        if (parser.sink_stopped()) {
+          body_stopped = true;
+          break;
+        }
+        co_return co_await fail(ec);
+      }
+      stream.expires_after(options_.request_timeout);
+    } else if (auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple); ec) {
       co_return co_await fail(ec);
     }
   }
-  const bool client_keep_alive = parser.keep_alive();
+  const bool client_keep_alive = parser.keep_alive() && !body_stopped;
   HttpRequest request = std::move(parser.request());
   request.remote_ip = remote_ip;
   request.tls = false;
+  request.body_complete = !body_stopped;
   // The handler may move from the request; keep what the log line needs.
   std::string method = request.method;
   std::string path = request.path;
@@ -473,11 +593,31 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
       asio::use_awaitable);
 
   bool keep_alive = client_keep_alive;
+  std::shared_ptr<const FileRange> file = std::move(response.file);
   bhttp::response<bhttp::string_body> message =
       ToBeastResponse(std::move(response), request, version, keep_alive);
   const unsigned status = message.result_int();
-  stream.expires_after(options_.request_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple);
+  SysError ec;
+  if (file && request.method != "HEAD" && status != 204 && status != 304) {
+    // Sent from the file; a large one may take long as a whole, so each write gets its own
+    // deadline through the serializer loop.
+    bhttp::response<FileRangeBody> streamed{std::move(message.base())};
+    streamed.body().file = std::move(file);
+    streamed.content_length(streamed.body().file->length());
+    bhttp::response_serializer<FileRangeBody> serializer{streamed};
+    while (!serializer.is_done()) {
+      stream.expires_after(options_.request_timeout);
+      auto [write_ec, n] = co_await bhttp::async_write_some(stream, serializer, kTuple);
+      if (write_ec) {
+        ec = write_ec;
+        break;
+      }
+    }
+  } else {
+    stream.expires_after(options_.request_timeout);
+    auto [write_ec, n] = co_await bhttp::async_write(stream, message, kTuple);
+    ec = write_ec;
+  }
   const double millis = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   spdlog::debug("http: {} {} {} -> {} ({:.1f} ms){}", remote_ip, method, path, status, millis,
                 ec ? " write failed: " + ec.message() : std::string());
@@ -502,6 +642,38 @@ HttpResponse Server::Impl::Invoke(HttpRequest& request) {
   response.headers.Add("Content-Type", "text/plain");
   response.body = "Internal server error\n";
   return response;
+}
+
+BodyPlan Server::Impl::InvokePlan(HttpRequest& request) {
+  try {
+    return handler_.PlanBody(request);
+  } catch (const std::exception& e) {
+    spdlog::warn("http: body plan threw for {} {}: {}", request.method, request.path, e.what());
+  } catch (...) {
+    spdlog::warn("http: body plan threw for {} {}", request.method, request.path);
+  }
+  return {};  // buffer the body; Handle() answers
+}
+
+asio::awaitable<void> Server::Impl::AnswerUnread(beast::tcp_stream& stream, HttpResponse&& response,
+                                                 const HttpRequest& request, unsigned version) {
+  bool keep_alive = false;
+  bhttp::response<bhttp::string_body> message =
+      ToBeastResponse(std::move(response), request, version, keep_alive);
+  message.keep_alive(false);
+  stream.expires_after(kLingerTime);
+  if (auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple); ec) co_return;
+  spdlog::debug("http: {} {} {} -> {} before its body was read", request.remote_ip, request.method,
+                request.path, message.result_int());
+  SysError ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::vector<char> sink(16 * 1024);
+  std::size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+    if (ec) break;
+    drained += n;
+  }
 }
 
 bhttp::response<bhttp::string_body> Server::Impl::ToBeastResponse(HttpResponse&& response,

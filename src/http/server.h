@@ -27,12 +27,15 @@ struct ServerOptions {
   std::size_t worker_threads = 0;  // 0 = hardware concurrency, at least 2
   std::size_t header_limit = 64 * 1024;
   // Requests are buffered in memory before the Handler sees them, so this bounds memory per
-  // connection. Uploads larger than this need a streaming body interface first.
+  // connection. Bodies a Handler streams (Handler::PlanBody) have the limit it gives instead.
   std::uint64_t body_limit = 64ull * 1024 * 1024;
   // How long a keep-alive connection may wait for the first byte of its next request.
   std::chrono::seconds idle_timeout{60};
   // Bounds reading one request (header and body) and, separately, writing its response.
   std::chrono::seconds request_timeout{300};
+  // For bodies streamed to a Handler's BodySink (which may be gigabytes and take longer than
+  // request_timeout): each read must deliver bytes within this time.
+  std::chrono::seconds body_progress_timeout{60};
   // How long Shutdown() lets in-flight requests finish before their connections are closed.
   std::chrono::seconds shutdown_grace{30};
 };

@@ -6,16 +6,22 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "http/message.h"
+
 namespace tw::protocol {
 
 struct Blob {
   std::string bytes;
+  // A payload served from a file instead of `bytes` (S3 GetObject); codecs pass it to the
+  // HttpResponse unread.
+  std::shared_ptr<const http::FileRange> file = nullptr;
   bool operator==(const Blob&) const = default;
 };
 

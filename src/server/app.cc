@@ -164,6 +164,17 @@ ServiceSet::ServiceSet(std::unique_ptr<Services> services) : services_(std::move
 
 pipeline::Notifier& ServiceSet::notifier() { return services_->sns->notifier(); }
 
+std::function<Result<std::unique_ptr<services::BodyFile>>()> ServiceSet::body_file_opener(
+    RandomSource& random) {
+  const services::s3::BlobStore* blobs = &services_->s3.blobs();
+  return [blobs, &random]() -> Result<std::unique_ptr<services::BodyFile>> {
+    auto writer = blobs->Begin(random);
+    if (!writer) return std::move(writer).error();
+    return std::unique_ptr<services::BodyFile>(
+        std::make_unique<services::s3::BlobWriter>(std::move(writer).value()));
+  };
+}
+
 LinkHandler ServiceSet::link_handler() {
   services::sns::SnsService* sns = services_->sns.get();
   return [sns](const http::HttpRequest& request) { return sns->HandleLink(request); };
@@ -401,6 +412,7 @@ Status App::Start(std::string& notices) {
       m.services->link_handler(),
       m.credentials.get(),
       &m.telemetry};
+  dispatcher_deps.open_body_file = m.services->body_file_opener(m.random);
   dispatcher_deps.console = [&m](http::HttpRequest& request) { return m.console->Handle(request); };
   m.dispatcher = std::make_unique<Dispatcher>(std::move(dispatcher_deps));
   m.console_backend = MakeConsoleBackend(ConsoleBackendDeps{

@@ -82,6 +82,9 @@ class ServiceSet {
   pipeline::Notifier& notifier();
   // SNS's link routes under /_trailwatch/sns/.
   LinkHandler link_handler();
+  // Opens the S3 blob temporary file a streamed upload is written to (DispatcherDeps).
+  std::function<Result<std::unique_ptr<services::BodyFile>>()> body_file_opener(
+      RandomSource& random);
   // The IAM store, for the console's sign-in (passwords, MFA devices, the account alias).
   services::iam::IamStore& iam_store();
   // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not

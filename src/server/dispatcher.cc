@@ -15,6 +15,7 @@
 #include "protocol/validate/validate.h"
 #include "server/credential_store.h"
 #include "server/trail_record.h"
+#include "server/upload_sink.h"
 
 namespace tw::server {
 namespace {
@@ -52,6 +53,22 @@ bool IsConsoleRequest(const http::HttpRequest& request) {
 
 }  // namespace
 
+namespace {
+// The single catch-all of the request path: anything unexpected is a 500, never a crash.
+template <typename Call>
+http::HttpResponse InternalFailure(const std::string& request_id, Call& call,
+                                   const std::exception& e) {
+  spdlog::error("request_id={} exception={}", request_id, e.what());
+  call.error = AwsError::From(ErrorCode::kInternalFailure, "An internal error occurred.");
+  http::HttpResponse response;
+  response.status = 500;
+  response.headers.Set("Content-Type", "text/plain");
+  response.headers.Set("x-amzn-RequestId", request_id);
+  response.body = "InternalFailure: request " + request_id + " failed inside trailwatch\n";
+  return response;
+}
+}  // namespace
+
 Dispatcher::Dispatcher(DispatcherDeps deps)
     : deps_(deps),
       verifier_(key_cache_),
@@ -87,7 +104,22 @@ const protocol::Codec& Dispatcher::CodecFor(Protocol protocol) const {
   return *json_;
 }
 
+// One streamed upload between PlanBody and Handle: the sink the server writes the body to, and
+// what the request path established from the headers.
+class Dispatcher::StreamedUpload final : public UploadSink {
+ public:
+  StreamedUpload(UploadPlan plan, std::unique_ptr<services::BodyFile> file)
+      : UploadSink(std::move(plan), std::move(file)) {}
+  std::string request_id;
+  std::chrono::steady_clock::time_point started;
+  CallState call;
+  Prepared prepared;
+};
+
 http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
+  if (auto* upload = dynamic_cast<StreamedUpload*>(request.body_sink.get())) {
+    return HandleStreamed(request, *upload);
+  }
   if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
     return Health();
   }
@@ -115,22 +147,102 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
   try {
     response = HandleApi(request, request_id, call);
   } catch (const std::exception& e) {
-    // The single catch-all of the request path: anything unexpected is a 500, never a crash.
-    spdlog::error("request_id={} exception={}", request_id, e.what());
-    call.error = AwsError::From(ErrorCode::kInternalFailure, "An internal error occurred.");
-    response.status = 500;
-    response.headers.Set("Content-Type", "text/plain");
-    response.headers.Set("x-amzn-RequestId", request_id);
-    response.body = "InternalFailure: request " + request_id + " failed inside trailwatch\n";
+    response = InternalFailure(request_id, call, e);
   }
+  Conclude(request, request_id, started, call, response);
+  return response;
+}
+
+http::BodyPlan Dispatcher::PlanBody(http::HttpRequest& request) {
+  if (!deps_.open_body_file || request.method != "PUT") return {};
+  if (request.path.rfind("/_trailwatch/", 0) == 0) return {};
+  // Unsigned requests under /console belong to the console (Handle), not to a bucket "console".
+  if (deps_.console && IsConsoleRequest(request)) return {};
+  // Route from method, path and query alone; only S3 uploads stream.
+  auto scope = auth::PeekCredentialScope(request);
+  auto route = protocol::ResolveRoute(request, deps_.catalog, scope ? scope->service : "");
+  if (!route || route->protocol != Protocol::kRestXml || !route->operation) return {};
+  if (route->operation_name != "PutObject" && route->operation_name != "UploadPart") return {};
+  // Without x-amz-content-sha256 the signature covers the body's hash: it can only be checked
+  // once the body is read, so such (rare, non-CLI) requests stay buffered.
+  if (auto parsed = auth::ParseAuth(request, /*s3=*/true);
+      parsed && parsed->payload_mode == auth::PayloadMode::kBodyHash) {
+    return {};
+  }
+
+  const std::string request_id = deps_.random.Uuid();
+  const auto started = std::chrono::steady_clock::now();
+  CallState call;
+  Prepared prepared;
+  http::BodyPlan plan;
+  std::optional<http::HttpResponse> refused;
+  std::shared_ptr<StreamedUpload> upload;
+  try {
+    refused = Prepare(request, request_id, call, prepared, /*streaming=*/true);
+    if (!refused && !prepared.verified) {
+      // An operation the model marks unauthenticated; PutObject and UploadPart are not.
+      return {};
+    }
+    if (!refused) {
+      auto fail = [&](const AwsError& error) {
+        call.error = error;
+        return prepared.codec->WriteError(*call.service, error, prepared.meta);
+      };
+      auto upload_plan = PlanUpload(request, *prepared.verified);
+      auto file = upload_plan ? deps_.open_body_file()
+                              : Result<std::unique_ptr<services::BodyFile>>(nullptr);
+      if (!upload_plan) {
+        refused = fail(upload_plan.error());
+      } else if (!file) {
+        refused = fail(file.error());
+      } else {
+        upload = std::make_shared<StreamedUpload>(std::move(*upload_plan), std::move(*file));
+      }
+    }
+  } catch (const std::exception& e) {
+    refused = InternalFailure(request_id, call, e);
+  }
+  if (refused) {
+    refused->headers.Set("Connection", "close");
+    Conclude(request, request_id, started, call, *refused);
+    plan.response = std::move(refused);
+    return plan;
+  }
+  plan.limit = upload->wire_limit();
+  upload->request_id = request_id;
+  upload->started = started;
+  upload->call = std::move(call);
+  upload->prepared = std::move(prepared);
+  plan.sink = std::move(upload);
+  return plan;
+}
+
+http::HttpResponse Dispatcher::HandleStreamed(http::HttpRequest& request, StreamedUpload& upload) {
+  CallState& call = upload.call;
+  http::HttpResponse response;
+  try {
+    if (Status finished = upload.Finish(request.body_complete); !finished) {
+      call.error = finished.error();
+      response =
+          upload.prepared.codec->WriteError(*call.service, finished.error(), upload.prepared.meta);
+    } else {
+      response = Execute(request, upload.request_id, call, upload.prepared, upload.file());
+    }
+  } catch (const std::exception& e) {
+    response = InternalFailure(upload.request_id, call, e);
+  }
+  // A body cut short leaves unread bytes on the connection.
+  if (!request.body_complete) response.headers.Set("Connection", "close");
+  Conclude(request, upload.request_id, upload.started, call, response);
+  return response;
+}
+
+void Dispatcher::Conclude(const http::HttpRequest& request, const std::string& request_id,
+                          std::chrono::steady_clock::time_point started, const CallState& call,
+                          const http::HttpResponse& response) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (requests_) {
-    const std::string service = call.service ? std::string(call.service->name()) : "-";
-    requests_->Add({service, call.operation_name.empty() ? "-" : call.operation_name,
-                    std::to_string(response.status)});
-    latency_->Observe({service}, seconds);
-  }
+  Count(call, response.status, seconds);
   // One key=value line per request; never headers or bodies (they carry signatures and secrets).
   const auto level = response.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
   if (spdlog::should_log(level)) {
@@ -142,7 +254,14 @@ http::HttpResponse Dispatcher::Handle(http::HttpRequest& request) {
                 static_cast<std::int64_t>(seconds * 1e6));
   }
   Audit(request, request_id, call);
-  return response;
+}
+
+void Dispatcher::Count(const CallState& call, int status, double seconds) {
+  if (!requests_) return;
+  const std::string service = call.service ? std::string(call.service->name()) : "-";
+  requests_->Add(
+      {service, call.operation_name.empty() ? "-" : call.operation_name, std::to_string(status)});
+  latency_->Observe({service}, seconds);
 }
 
 void Dispatcher::Audit(const http::HttpRequest& request, const std::string& request_id,
@@ -174,6 +293,17 @@ void Dispatcher::Audit(const http::HttpRequest& request, const std::string& requ
 
 http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::string& request_id,
                                          CallState& call) {
+  Prepared prepared;
+  if (auto refused = Prepare(request, request_id, call, prepared, /*streaming=*/false)) {
+    return std::move(*refused);
+  }
+  return Execute(request, request_id, call, prepared, nullptr);
+}
+
+std::optional<http::HttpResponse> Dispatcher::Prepare(http::HttpRequest& request,
+                                                      const std::string& request_id,
+                                                      CallState& call, Prepared& prepared,
+                                                      bool streaming) {
   // Route: reading the scope does not verify anything; it only names the service.
   auto scope = auth::PeekCredentialScope(request);
   auto route = protocol::ResolveRoute(request, deps_.catalog, scope ? scope->service : "");
@@ -186,14 +316,15 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
   }
   const protocol::ServiceModel& service = *route->service;
   const protocol::Codec& codec = CodecFor(route->protocol);
-  protocol::ResponseMeta meta;
+  prepared.codec = &codec;
+  protocol::ResponseMeta& meta = prepared.meta;
   meta.request_id = request_id;
   meta.method = request.method;
   call.service = &service;
   call.operation = route->operation;
   call.operation_name = route->operation_name;
   call.region = scope ? scope->region : std::string();
-  auto fail = [&](const AwsError& error) {
+  auto fail = [&](const AwsError& error) -> std::optional<http::HttpResponse> {
     call.error = error;
     return codec.WriteError(service, error, meta);
   };
@@ -202,10 +333,11 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
   // are the only exception, as in AWS.
   const bool s3 = route->protocol == Protocol::kRestXml;
   const auth::ErrorFlavor flavor = FlavorOf(route->protocol);
-  std::optional<auth::VerifiedRequest> verified;
+  std::optional<auth::VerifiedRequest>& verified = prepared.verified;
   if (!route->operation || !route->operation->auth_none) {
     auth::VerifyOptions options;
     options.s3 = s3;
+    options.defer_payload_check = streaming;
     auto result =
         verifier_.Verify(request, deps_.credentials, EpochMillis(deps_.clock.Now()), options);
     if (!result) {
@@ -231,8 +363,9 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
   if (!route->operation) return fail(protocol::UnknownOperationError(*route));
   const protocol::Operation& operation = *route->operation;
 
-  // S3 streaming uploads carry chunk signatures chained from the request signature.
-  if (verified && s3) {
+  // S3 streaming uploads carry chunk signatures chained from the request signature. A streamed
+  // body is decoded by its UploadSink as it arrives instead.
+  if (verified && s3 && !streaming) {
     auth::PayloadMode mode = verified->auth.payload_mode;
     if (mode == auth::PayloadMode::kStreamingSigned ||
         mode == auth::PayloadMode::kStreamingSignedTrailer ||
@@ -243,6 +376,7 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
     }
   }
 
+  // A streamed upload is parsed from its headers alone (its Body is empty).
   auto input = codec.ParseRequest(request, service, operation);
   if (!input) return fail(input.error());
   call.input = std::move(input).value();
@@ -252,22 +386,47 @@ http::HttpResponse Dispatcher::HandleApi(http::HttpRequest& request, const std::
 
   static const auth::Principal kAnonymous{};
   const auth::Principal& principal = verified ? verified->credential.principal : kAnonymous;
-  std::string region = verified ? verified->auth.scope.region : std::string("us-east-1");
-  std::vector<std::size_t> denied_items;
+  prepared.region = verified ? verified->auth.scope.region : std::string("us-east-1");
   if (Status allowed = deps_.authorizer.Authorize(
           AuthorizationRequest{principal, service, operation, *call.input, route->protocol,
-                               &request, region, &denied_items});
+                               &request, prepared.region, &prepared.denied_items});
       !allowed) {
     return fail(allowed.error());
   }
+  if (!deps_.operations.Find(service.name(), operation.name)) {
+    return fail(NotImplementedError(service, operation.name));
+  }
+  return std::nullopt;
+}
 
+http::HttpResponse Dispatcher::Execute(http::HttpRequest& request, const std::string& request_id,
+                                       CallState& call, Prepared& prepared,
+                                       services::BodyFile* streamed_body) {
+  const protocol::ServiceModel& service = *call.service;
+  const protocol::Operation& operation = *call.operation;
+  const protocol::Codec& codec = *prepared.codec;
   const services::OperationHandler* handler = deps_.operations.Find(service.name(), operation.name);
-  if (!handler) return fail(NotImplementedError(service, operation.name));
-  services::RequestContext context{
-      request_id, principal, region, deps_.clock, deps_.random, request, std::move(denied_items)};
+  if (!handler) {
+    call.error = NotImplementedError(service, operation.name);
+    return codec.WriteError(service, *call.error, prepared.meta);
+  }
+  static const auth::Principal kAnonymous{};
+  const auth::Principal& principal =
+      prepared.verified ? prepared.verified->credential.principal : kAnonymous;
+  services::RequestContext context{request_id,
+                                   principal,
+                                   prepared.region,
+                                   deps_.clock,
+                                   deps_.random,
+                                   request,
+                                   std::move(prepared.denied_items)};
+  context.streamed_body = streamed_body;
   auto output = (*handler)(context, *call.input);
-  if (!output) return fail(output.error());
-  http::HttpResponse response = codec.WriteResponse(service, operation, *output, meta);
+  if (!output) {
+    call.error = output.error();
+    return codec.WriteError(service, output.error(), prepared.meta);
+  }
+  http::HttpResponse response = codec.WriteResponse(service, operation, *output, prepared.meta);
   call.output = std::move(output).value();
   return response;
 }
@@ -293,6 +452,7 @@ Result<protocol::Value> Dispatcher::Invoke(PrincipalCall call) {
   request.remote_ip = call.source_ip;
   request.headers.Set("User-Agent", call.request_user_agent);
   const std::string request_id = deps_.random.Uuid();
+  const auto started = std::chrono::steady_clock::now();
   CallState state;
   state.service = &call.service;
   state.operation = &call.operation;
@@ -338,6 +498,10 @@ Result<protocol::Value> Dispatcher::Invoke(PrincipalCall call) {
     spdlog::debug("request_id={} method=console service={} operation={} error={}", request_id,
                   call.service.name(), call.operation.name, state.error ? state.error->code : "-");
   }
+  // Counted like an API request, with the HTTP status its error carries (the console's own HTTP
+  // exchange is not counted).
+  Count(state, state.error ? state.error->http_status : 200,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   Audit(request, request_id, state);
   return result;
 }

@@ -4,10 +4,13 @@
 // handlers are only reachable from here. It is the HTTP server's Handler; thread-safe.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/credentials.h"
 #include "auth/sigv4/verifier.h"
@@ -38,6 +41,9 @@ struct DispatcherDeps {
   const auth::KeyUsageRecorder* key_usage = nullptr;  // access keys' last use, when tracked
   // Request counts and latencies, served with everything else registered at GET /metrics.
   telemetry::Registry* telemetry = nullptr;
+  // Opens the temporary file a streamed S3 upload (PutObject, UploadPart) is written to; unset,
+  // every body is buffered in memory up to the server's body_limit.
+  std::function<Result<std::unique_ptr<services::BodyFile>>()> open_body_file = {};
   // The web console (/console and below), for requests that carry no AWS signature; empty: none.
   // A path-style S3 request to a bucket named "console" is told apart by its signature.
   std::function<http::HttpResponse(http::HttpRequest&)> console = {};
@@ -68,6 +74,13 @@ class Dispatcher final : public http::Handler {
   ~Dispatcher() override;
 
   http::HttpResponse Handle(http::HttpRequest& request) override;
+  // S3 PutObject and UploadPart are authenticated (SigV4 headers) and authorized from their
+  // headers before the body is read: refused ones are answered at once, accepted ones stream
+  // their body to an UploadSink. Every other request is buffered.
+  bool MayPlanBody(const http::HttpRequest& request) const override {
+    return deps_.open_body_file && request.method == "PUT";
+  }
+  http::BodyPlan PlanBody(http::HttpRequest& request) override;
   // Runs one operation as `call.principal`: validation, authorization, the handler and the
   // CloudTrail record, exactly as for an API request. Thread-safe.
   Result<protocol::Value> Invoke(PrincipalCall call);
@@ -75,6 +88,7 @@ class Dispatcher final : public http::Handler {
   Status Authorize(const PrincipalCall& call) const;
 
  private:
+  class StreamedUpload;
   // What the request path learned about a call, for the request log and the CloudTrail record.
   struct CallState {
     const protocol::ServiceModel* service = nullptr;
@@ -90,8 +104,32 @@ class Dispatcher final : public http::Handler {
     bool from_console = false;
     std::int64_t session_created_millis = 0;
   };
+  // What the request path established before running the handler.
+  struct Prepared {
+    const protocol::Codec* codec = nullptr;
+    protocol::ResponseMeta meta;
+    std::optional<auth::VerifiedRequest> verified;
+    std::string region;
+    // Items of the input authorization refused one by one (S3 DeleteObjects' keys).
+    std::vector<std::size_t> denied_items;
+  };
   http::HttpResponse HandleApi(http::HttpRequest& request, const std::string& request_id,
                                CallState& call);
+  // Route, authenticate, parse, validate, authorize: an error response, or nullopt with
+  // `prepared` filled in. `streaming`: the body is not read yet.
+  std::optional<http::HttpResponse> Prepare(http::HttpRequest& request,
+                                            const std::string& request_id, CallState& call,
+                                            Prepared& prepared, bool streaming);
+  http::HttpResponse Execute(http::HttpRequest& request, const std::string& request_id,
+                             CallState& call, Prepared& prepared,
+                             services::BodyFile* streamed_body);
+  http::HttpResponse HandleStreamed(http::HttpRequest& request, StreamedUpload& upload);
+  // Metrics, the request log line and the CloudTrail record of one answered call.
+  void Conclude(const http::HttpRequest& request, const std::string& request_id,
+                std::chrono::steady_clock::time_point started, const CallState& call,
+                const http::HttpResponse& response);
+  // The request counter and latency histogram of one call (API request or console Invoke).
+  void Count(const CallState& call, int status, double seconds);
   void Audit(const http::HttpRequest& request, const std::string& request_id,
              const CallState& call);
   http::HttpResponse Health() const;

@@ -6,8 +6,10 @@
 // concurrently from the worker pool and must be thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +24,22 @@
 
 namespace tw::services {
 
+// A request body the dispatcher streamed to storage as it arrived (S3 PutObject and UploadPart),
+// already checked against its declared length, SHA-256, chunk signatures and checksums. The
+// handler commits it (durable, named by `id`) or drops it (its temporary file is removed).
+struct StoredBody {
+  std::string id;
+  std::uint64_t size = 0;
+  std::string md5;  // raw 16 bytes
+};
+
+class BodyFile {
+ public:
+  virtual ~BodyFile() = default;
+  virtual Status Append(std::string_view bytes) = 0;
+  virtual Result<StoredBody> Commit() = 0;
+};
+
 struct RequestContext {
   std::string_view request_id;
   const auth::Principal& principal;  // authenticated and authorized caller
@@ -32,6 +50,8 @@ struct RequestContext {
   // Operations authorized per item (S3 DeleteObjects: s3:DeleteObject per key): the indexes of
   // the items authorization refused, ascending, which the handler reports item by item.
   std::vector<std::size_t> denied_items = {};
+  // The streamed body of a PutObject/UploadPart (the input's Body is then empty), or null.
+  BodyFile* streamed_body = nullptr;
 };
 
 using OperationHandler =

@@ -66,8 +66,10 @@ ChunkSigningContext MakeChunkSigningContext(const VerifiedRequest& verified) {
                              verified.auth.scope.ToString(), verified.auth.signature};
 }
 
-std::string ChunkSignature(const ChunkSigningContext& context, std::string_view previous_signature,
-                           std::string_view chunk_data) {
+namespace {
+
+std::string ChunkSignatureOfHash(const ChunkSigningContext& context,
+                                 std::string_view previous_signature, std::string_view data_hash) {
   std::string string_to_sign = "AWS4-HMAC-SHA256-PAYLOAD\n";
   string_to_sign += context.amz_date;
   string_to_sign += '\n';
@@ -77,8 +79,15 @@ std::string ChunkSignature(const ChunkSigningContext& context, std::string_view 
   string_to_sign += '\n';
   string_to_sign += kEmptyPayloadSha256;
   string_to_sign += '\n';
-  string_to_sign += Sha256Hex(chunk_data);
+  string_to_sign += data_hash;
   return SignatureHex(context.signing_key, string_to_sign);
+}
+
+}  // namespace
+
+std::string ChunkSignature(const ChunkSigningContext& context, std::string_view previous_signature,
+                           std::string_view chunk_data) {
+  return ChunkSignatureOfHash(context, previous_signature, Sha256Hex(chunk_data));
 }
 
 std::string TrailerSignature(const ChunkSigningContext& context,
@@ -191,9 +200,8 @@ AuthResult<DecodedBody> DecodeAwsChunked(std::string_view body, PayloadMode mode
   return out;
 }
 
-AuthResult<DecodedBody> DecodeStreamingBody(const http::HttpRequest& request,
-                                            const VerifiedRequest& verified) {
-  const PayloadMode mode = verified.auth.payload_mode;
+AuthResult<std::optional<std::uint64_t>> DecodedContentLength(const http::HttpRequest& request,
+                                                              PayloadMode mode) {
   std::optional<std::uint64_t> decoded_length;
   if (const std::string* header = request.headers.Find("x-amz-decoded-content-length")) {
     std::string_view text = Trim(*header);
@@ -206,8 +214,200 @@ AuthResult<DecodedBody> DecodeStreamingBody(const http::HttpRequest& request,
              mode == PayloadMode::kStreamingSignedTrailer) {
     return Malformed("x-amz-decoded-content-length is required for aws-chunked uploads.");
   }
+  return decoded_length;
+}
+
+AuthResult<DecodedBody> DecodeStreamingBody(const http::HttpRequest& request,
+                                            const VerifiedRequest& verified) {
+  const PayloadMode mode = verified.auth.payload_mode;
+  auto decoded_length = DecodedContentLength(request, mode);
+  if (!decoded_length) return std::move(decoded_length).error();
   ChunkSigningContext context = MakeChunkSigningContext(verified);
-  return DecodeAwsChunked(request.body, mode, &context, decoded_length);
+  return DecodeAwsChunked(request.body, mode, &context, *decoded_length);
+}
+
+// ChunkDecoder
+
+namespace {
+// Longest size or trailer line accepted (the CLI's are under 100 bytes).
+constexpr std::size_t kMaxLine = 64 * 1024;
+constexpr std::string_view kIncompleteLength =
+    "You did not provide the number of bytes specified by the Content-Length HTTP header.";
+}  // namespace
+
+ChunkDecoder::ChunkDecoder(PayloadMode mode, const ChunkSigningContext* context,
+                           std::optional<std::uint64_t> decoded_length)
+    : signed_(mode == PayloadMode::kStreamingSigned ||
+              mode == PayloadMode::kStreamingSignedTrailer),
+      has_trailer_(mode == PayloadMode::kStreamingSignedTrailer ||
+                   mode == PayloadMode::kStreamingUnsignedTrailer),
+      decoded_length_(decoded_length) {
+  if (context) context_ = *context;
+  if (!IsStreaming(mode)) {
+    error_ = Malformed("The request is not an aws-chunked upload.");
+  } else if (signed_ && !context_) {
+    error_ = Malformed("Chunk signatures cannot be verified.");
+  }
+  if (error_) state_ = State::kFailed;
+  if (context_) previous_ = context_->seed_signature;
+}
+
+AuthResult<bool> ChunkDecoder::Fail(AuthError error) {
+  state_ = State::kFailed;
+  error_ = error;
+  return error;
+}
+
+AuthResult<bool> ChunkDecoder::EndSizeLine() {
+  std::string_view line = line_;
+  line.remove_suffix(kCrlf.size());
+  std::size_t semi = line.find(';');
+  std::optional<std::uint64_t> size = ParseHexSize(Trim(line.substr(0, semi)));
+  if (!size) return Fail(Malformed("Invalid chunk size."));
+  if (signed_) {
+    if (semi == std::string_view::npos) return Fail(Malformed("Missing chunk signature."));
+    std::string_view extension = Trim(line.substr(semi + 1));
+    if (extension.substr(0, kChunkSignatureKey.size()) != kChunkSignatureKey) {
+      return Fail(Malformed("Missing chunk signature."));
+    }
+    chunk_signature_ = std::string(extension.substr(kChunkSignatureKey.size()));
+  }
+  line_.clear();
+  chunk_size_ = *size;
+  remaining_ = *size;
+  if (*size == 0) {
+    if (AuthResult<bool> ended = EndChunk(); !ended) return ended;
+    state_ = has_trailer_ ? State::kTrailer : State::kFinalRest;
+  } else {
+    state_ = State::kData;
+  }
+  return true;
+}
+
+AuthResult<bool> ChunkDecoder::EndChunk() {
+  if (signed_) {
+    std::string hash = HexEncode(chunk_hash_.Final());
+    std::string expected = ChunkSignatureOfHash(*context_, previous_, hash);
+    if (!ConstantTimeEquals(expected, chunk_signature_)) return Fail(ChunkMismatch());
+    previous_ = std::move(expected);
+  }
+  state_ = State::kSizeLine;
+  return true;
+}
+
+AuthResult<bool> ChunkDecoder::EndTrailerLine(std::string_view line) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return Fail(Malformed("Invalid trailer."));
+  std::string name = ToLower(Trim(line.substr(0, colon)));
+  std::string value(Trim(line.substr(colon + 1)));
+  if (name == kTrailerSignatureName) {
+    trailer_signature_ = std::move(value);
+  } else {
+    trailers_.emplace_back(std::move(name), std::move(value));
+  }
+  return true;
+}
+
+AuthResult<bool> ChunkDecoder::Feed(std::string_view bytes, const Output& out) {
+  while (!bytes.empty()) {
+    switch (state_) {
+      case State::kFailed:
+        return *error_;
+      case State::kSizeLine:
+      case State::kTrailer: {
+        // Up to and including the next '\n'; a line ends at the first CRLF.
+        std::size_t newline = bytes.find('\n');
+        std::size_t take = newline == std::string_view::npos ? bytes.size() : newline + 1;
+        line_.append(bytes.substr(0, take));
+        bytes.remove_prefix(take);
+        if (line_.size() > kMaxLine) return Fail(Malformed("Chunk line too long."));
+        if (!line_.ends_with(kCrlf)) break;
+        if (state_ == State::kSizeLine) {
+          if (AuthResult<bool> ended = EndSizeLine(); !ended) return ended;
+        } else {
+          std::string line = std::move(line_);
+          line_.clear();
+          line.resize(line.size() - kCrlf.size());
+          if (line.empty()) {
+            state_ = State::kAfterTrailer;
+          } else if (AuthResult<bool> ended = EndTrailerLine(line); !ended) {
+            return ended;
+          }
+        }
+        break;
+      }
+      case State::kData: {
+        std::string_view piece = bytes.substr(
+            0, static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size())));
+        bytes.remove_prefix(piece.size());
+        remaining_ -= piece.size();
+        decoded_ += piece.size();
+        if (signed_) chunk_hash_.Update(piece);
+        if (Status st = out(piece); !st) {
+          output_error_ = st.error();
+          return Fail(Malformed("The body could not be stored."));
+        }
+        if (remaining_ == 0) state_ = State::kDataEnd;
+        break;
+      }
+      case State::kDataEnd: {
+        if (bytes.front() != kCrlf[line_.size()]) return Fail(Malformed());
+        line_ += bytes.front();
+        bytes.remove_prefix(1);
+        if (line_.size() == kCrlf.size()) {
+          line_.clear();
+          if (AuthResult<bool> ended = EndChunk(); !ended) return ended;
+        }
+        break;
+      }
+      case State::kFinalRest: {
+        if (line_.size() >= kCrlf.size() || bytes.front() != kCrlf[line_.size()]) {
+          return Fail(Malformed());
+        }
+        line_ += bytes.front();
+        bytes.remove_prefix(1);
+        break;
+      }
+      case State::kAfterTrailer:
+        return Fail(Malformed());
+    }
+  }
+  if (error_) return *error_;
+  return true;
+}
+
+AuthResult<bool> ChunkDecoder::Finish() {
+  switch (state_) {
+    case State::kFailed:
+      return *error_;
+    case State::kSizeLine:
+    case State::kData:
+    case State::kDataEnd:
+      return Fail(Malformed());
+    case State::kFinalRest:
+      if (!line_.empty() && line_ != kCrlf) return Fail(Malformed());
+      break;
+    case State::kTrailer:
+      if (!line_.empty()) {
+        std::string line = std::move(line_);
+        line_.clear();
+        if (AuthResult<bool> ended = EndTrailerLine(line); !ended) return ended;
+      }
+      [[fallthrough]];
+    case State::kAfterTrailer:
+      if (signed_) {
+        if (!trailer_signature_) return Fail(Malformed("Missing trailer signature."));
+        std::string expected = TrailerSignature(*context_, previous_, trailers_);
+        if (!ConstantTimeEquals(expected, *trailer_signature_)) return Fail(ChunkMismatch());
+      }
+      break;
+  }
+  if (decoded_length_ && decoded_ != *decoded_length_) {
+    return Fail(Malformed(std::string(kIncompleteLength)));
+  }
+  state_ = State::kFailed;  // nothing may follow
+  error_ = Malformed();
+  return true;
 }
 
 std::string EncodeAwsChunked(std::string_view data, std::size_t chunk_size,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@
 #include "auth/sigv4/auth_error.h"
 #include "auth/sigv4/parser.h"
 #include "auth/sigv4/verifier.h"
+#include "common/crypto.h"
+#include "common/result.h"
 #include "http/message.h"
 
 namespace tw::auth {
@@ -53,6 +56,63 @@ struct DecodedBody {
 AuthResult<DecodedBody> DecodeAwsChunked(std::string_view body, PayloadMode mode,
                                          const ChunkSigningContext* context,
                                          std::optional<std::uint64_t> decoded_length);
+
+// The incremental aws-chunked decoder behind streamed uploads: Feed() takes the encoded body in
+// pieces of any size (byte by byte works) and passes decoded payload bytes to `out` as they
+// arrive; Finish() is called at the end of the body. It holds no chunk in memory: each chunk's
+// SHA-256 is computed as its bytes pass, and its signature is checked when the chunk ends, so a
+// bad chunk stops the upload there (bytes already passed to `out` belong to an upload that will
+// fail, and the caller discards them). Accepts and rejects exactly what DecodeAwsChunked does
+// for the same bytes. Not thread-safe; one per request.
+class ChunkDecoder {
+ public:
+  // Receives decoded payload bytes; an error from it stops decoding and is returned by Feed.
+  using Output = std::function<Status(std::string_view)>;
+
+  // `mode` must be a streaming mode; `context` (copied) is required for the signed ones.
+  ChunkDecoder(PayloadMode mode, const ChunkSigningContext* context,
+               std::optional<std::uint64_t> decoded_length);
+
+  // The first error sticks: later calls return it again.
+  AuthResult<bool> Feed(std::string_view bytes, const Output& out);
+  // End of input: the body must be complete, the trailer signature valid and the length right.
+  AuthResult<bool> Finish();
+
+  std::uint64_t decoded_size() const { return decoded_; }
+  // Trailing headers after Finish() (names lower-cased; x-amz-trailer-signature consumed).
+  const std::vector<std::pair<std::string, std::string>>& trailers() const { return trailers_; }
+  // A Status from `out` that stopped decoding, if any.
+  const std::optional<AwsError>& output_error() const { return output_error_; }
+
+ private:
+  enum class State { kSizeLine, kData, kDataEnd, kFinalRest, kTrailer, kAfterTrailer, kFailed };
+  AuthResult<bool> Fail(AuthError error);
+  AuthResult<bool> EndSizeLine();
+  AuthResult<bool> EndChunk();
+  AuthResult<bool> EndTrailerLine(std::string_view line);
+
+  bool signed_;
+  bool has_trailer_;
+  std::optional<ChunkSigningContext> context_;
+  std::optional<std::uint64_t> decoded_length_;
+  State state_ = State::kSizeLine;
+  std::string line_;  // the line being read (size line, trailer line, or final CRLF)
+  std::uint64_t remaining_ = 0;
+  std::uint64_t chunk_size_ = 0;
+  std::string chunk_signature_;
+  std::string previous_;
+  StreamingDigest chunk_hash_{StreamingDigest::Algorithm::kSha256};
+  std::uint64_t decoded_ = 0;
+  std::optional<std::string> trailer_signature_;
+  std::vector<std::pair<std::string, std::string>> trailers_;
+  std::optional<AuthError> error_;
+  std::optional<AwsError> output_error_;
+};
+
+// The payload mode and x-amz-decoded-content-length of a streamed S3 upload, checked as
+// DecodeStreamingBody checks them.
+AuthResult<std::optional<std::uint64_t>> DecodedContentLength(const http::HttpRequest& request,
+                                                              PayloadMode mode);
 
 // DecodeAwsChunked for a verified request: mode from x-amz-content-sha256, length from
 // x-amz-decoded-content-length (required for the signed modes).

@@ -34,6 +34,9 @@ struct VerifyOptions {
   // Path normalisation; defaults to !s3. S3-style (false) tries the decoded-then-encoded path,
   // then the raw wire path.
   std::optional<bool> normalize_path;
+  // The body has not been read yet (a streamed upload): a literal x-amz-content-sha256 is
+  // checked by whoever reads it. The header itself is still signed and verified.
+  bool defer_payload_check = false;
 };
 
 struct VerifiedRequest {

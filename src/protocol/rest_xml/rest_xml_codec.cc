@@ -370,6 +370,7 @@ http::HttpResponse RestXmlCodec::WriteResponse(const ServiceModel& service,
       if (ps.type == ShapeType::kBlob || ps.type == ShapeType::kString) {
         response.body = value->is_blob() ? value->as_blob().bytes
                                          : (value->is_string() ? value->as_string() : "");
+        if (value->is_blob()) response.file = value->as_blob().file;
         if (!response.headers.Has("Content-Type")) {
           response.headers.Add("Content-Type", ps.type == ShapeType::kBlob
                                                    ? "application/octet-stream"

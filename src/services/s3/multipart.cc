@@ -97,7 +97,7 @@ Result<Value> S3Service::UploadPart(RequestContext& context, const Value& input)
   if (!*upload || (*upload)->bucket != bucket->name || (*upload)->key != input.GetString("Key")) {
     return NoSuchUpload(upload_id);
   }
-  auto info = WriteBody(blobs_, input, context.random);
+  auto info = StoreRequestBody(context, input);
   if (!info) return std::move(info).error();
   PartRecord part;
   part.upload_id = upload_id;

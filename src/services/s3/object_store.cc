@@ -165,12 +165,20 @@ Result<BlobInfo> BlobStore::Concatenate(const std::vector<std::string>& ids,
   return writer->Commit();
 }
 
-Result<std::optional<std::string>> BlobStore::Read(std::string_view id, std::uint64_t offset,
-                                                   std::optional<std::uint64_t> length) const {
-  std::filesystem::path path = PathOf(id);
+namespace {
+
+// Opens a blob and clamps [offset, offset + length) to its size: nullopt when it is gone.
+struct OpenedBlob {
+  int fd = -1;
+  std::uint64_t start = 0;
+  std::uint64_t want = 0;
+};
+
+Result<std::optional<OpenedBlob>> OpenBlob(const std::filesystem::path& path, std::uint64_t offset,
+                                           std::optional<std::uint64_t> length) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
+    if (errno == ENOENT) return std::optional<OpenedBlob>();
     return IoError("cannot open", path, errno);
   }
   struct stat st {};
@@ -182,20 +190,60 @@ Result<std::optional<std::string>> BlobStore::Read(std::string_view id, std::uin
   auto file_size = static_cast<std::uint64_t>(st.st_size);
   std::uint64_t start = std::min(offset, file_size);
   std::uint64_t want = length ? std::min(*length, file_size - start) : file_size - start;
-  std::string out(static_cast<std::size_t>(want), '\0');
+  return std::optional<OpenedBlob>(OpenedBlob{fd, start, want});
+}
+
+// Reads the opened range and closes the descriptor.
+Result<std::string> ReadAndClose(const OpenedBlob& blob, const std::filesystem::path& path) {
+  std::string out(static_cast<std::size_t>(blob.want), '\0');
   std::size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(start + done));
+    ssize_t n = ::pread(blob.fd, out.data() + done, out.size() - done,
+                        static_cast<off_t>(blob.start + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int saved = n < 0 ? errno : EIO;
-      ::close(fd);
+      ::close(blob.fd);
       return IoError("cannot read", path, saved);
     }
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
-  return std::optional<std::string>(std::move(out));
+  ::close(blob.fd);
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> BlobStore::Read(std::string_view id, std::uint64_t offset,
+                                                   std::optional<std::uint64_t> length) const {
+  std::filesystem::path path = PathOf(id);
+  auto opened = OpenBlob(path, offset, length);
+  if (!opened) return std::move(opened).error();
+  if (!*opened) return std::optional<std::string>();
+  auto bytes = ReadAndClose(**opened, path);
+  if (!bytes) return std::move(bytes).error();
+  return std::optional<std::string>(std::move(bytes).value());
+}
+
+Result<std::optional<BlobBody>> BlobStore::Open(std::string_view id, std::uint64_t offset,
+                                                std::optional<std::uint64_t> length,
+                                                std::uint64_t read_up_to) const {
+  std::filesystem::path path = PathOf(id);
+  auto opened = OpenBlob(path, offset, length);
+  if (!opened) return std::move(opened).error();
+  if (!*opened) return std::optional<BlobBody>();
+  const OpenedBlob& blob = **opened;
+  BlobBody body;
+  if (blob.want <= read_up_to) {
+    auto bytes = ReadAndClose(blob, path);
+    if (!bytes) return std::move(bytes).error();
+    body.bytes = std::move(bytes).value();
+    return std::optional<BlobBody>(std::move(body));
+  }
+  ::posix_fadvise(blob.fd, static_cast<off_t>(blob.start), static_cast<off_t>(blob.want),
+                  POSIX_FADV_SEQUENTIAL);
+  body.file = std::make_shared<const http::FileRange>(blob.fd, blob.start, blob.want);
+  return std::optional<BlobBody>(std::move(body));
 }
 
 void BlobStore::Remove(std::string_view id) const {

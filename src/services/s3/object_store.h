@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,17 +21,21 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "http/message.h"
+#include "services/service.h"
 
 namespace tw::services::s3 {
 
-// What writing a blob learned about its bytes.
-struct BlobInfo {
-  std::string id;
-  std::uint64_t size = 0;
-  std::string md5;  // raw 16 bytes
-};
+// What writing a blob learned about its bytes (id, size, raw MD5).
+using BlobInfo = services::StoredBody;
 
 class BlobWriter;
+
+// A blob's bytes for a response: in memory, or an open file range the server sends itself.
+struct BlobBody {
+  std::string bytes;
+  std::shared_ptr<const http::FileRange> file;
+};
 
 class BlobStore {
  public:
@@ -48,6 +53,12 @@ class BlobStore {
   // nullopt inside the Result so callers can retry after re-reading metadata.
   Result<std::optional<std::string>> Read(std::string_view id, std::uint64_t offset,
                                           std::optional<std::uint64_t> length) const;
+  // The same range for sending (GetObject): nullopt when the blob is gone, as for Read. A range
+  // of at most `read_up_to` bytes is read into `bytes` (a small object costs one buffer copy, not
+  // a file-backed response); a longer one is opened as `file`, unread.
+  Result<std::optional<BlobBody>> Open(std::string_view id, std::uint64_t offset,
+                                       std::optional<std::uint64_t> length,
+                                       std::uint64_t read_up_to) const;
   // Removes a blob; a missing one is not an error.
   void Remove(std::string_view id) const;
   // Removes temporary files and every blob not in `referenced`. Only safe before requests run.
@@ -60,18 +71,19 @@ class BlobStore {
   std::filesystem::path root_;
 };
 
-// One blob being written. Move-only; removes its temporary file unless committed.
-class BlobWriter {
+// One blob being written. Move-only; removes its temporary file unless committed. It is the
+// BodyFile a streamed upload is written to.
+class BlobWriter final : public services::BodyFile {
  public:
   BlobWriter(BlobWriter&& other) noexcept;
   BlobWriter& operator=(BlobWriter&&) = delete;
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
-  ~BlobWriter();
+  ~BlobWriter() override;
 
-  Status Append(std::string_view chunk);
+  Status Append(std::string_view chunk) override;
   // fsync, rename into place, fsync the directory.
-  Result<BlobInfo> Commit();
+  Result<BlobInfo> Commit() override;
 
  private:
   friend class BlobStore;

@@ -186,7 +186,7 @@ Result<Value> S3Service::PutObject(RequestContext& context, const Value& input) 
     }
   }
 
-  auto info = WriteBody(blobs_, input, context.random);
+  auto info = StoreRequestBody(context, input);
   if (!info) return std::move(info).error();
   ObjectRecord record;
   record.bucket = bucket->name;
@@ -278,10 +278,10 @@ Result<Value> S3Service::GetOrHeadObject(RequestContext& context, const Value& i
     std::uint64_t offset = range ? range->first : 0;
     std::optional<std::uint64_t> length;
     if (range) length = range->last - range->first + 1;
-    auto read = ReadObjectBody(bucket->name, key, offset, length, std::move(object));
-    if (!read) return std::move(read).error();
-    object = std::move(read->first);
-    out.Set("Body", Blob{std::move(read->second)});
+    auto opened = OpenObjectBody(bucket->name, key, offset, length, std::move(object));
+    if (!opened) return std::move(opened).error();
+    object = std::move(opened->first);
+    out.Set("Body", Blob{std::move(opened->second.bytes), std::move(opened->second.file)});
   }
   out.Set("LastModified", Timestamp{object.last_modified});
   std::uint64_t length = range ? range->last - range->first + 1 : size;

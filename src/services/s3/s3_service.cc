@@ -116,22 +116,6 @@ Status CheckContentMd5(std::string_view content_md5, std::string_view md5) {
   return {};
 }
 
-Result<BlobInfo> WriteBody(const BlobStore& blobs, const Value& input, RandomSource& random) {
-  const Value* body_value = input.Find("Body");
-  std::string_view body = body_value && body_value->is_blob()
-                              ? std::string_view(body_value->as_blob().bytes)
-                              : std::string_view();
-  auto info = blobs.Write(body, random);
-  if (!info) return std::move(info).error();
-  if (const Value* md5 = input.Find("ContentMD5"); md5 && md5->is_string()) {
-    if (Status st = CheckContentMd5(md5->as_string(), info->md5); !st) {
-      blobs.Remove(info->id);
-      return std::move(st).error();
-    }
-  }
-  return info;
-}
-
 std::string UrlEncodeKey(std::string_view key) { return UriEncode(key, /*keep_slash=*/true); }
 
 // ---- S3Service -------------------------------------------------------------------------------
@@ -169,18 +153,38 @@ Result<BucketRecord> S3Service::OwnedBucket(RequestContext& context, const Value
   return std::move(**record);
 }
 
+Result<BlobInfo> S3Service::StoreRequestBody(RequestContext& context,
+                                             const protocol::Value& input) {
+  Result<BlobInfo> info = [&] {
+    if (context.streamed_body != nullptr) return context.streamed_body->Commit();
+    const protocol::Value* body = input.Find("Body");
+    return blobs_.Write(
+        body && body->is_blob() ? std::string_view(body->as_blob().bytes) : std::string_view(),
+        context.random);
+  }();
+  if (!info) return info;
+  if (const protocol::Value* md5 = input.Find("ContentMD5"); md5 && md5->is_string()) {
+    if (Status st = CheckContentMd5(md5->as_string(), info->md5); !st) {
+      blobs_.Remove(info->id);
+      return std::move(st).error();
+    }
+  }
+  return info;
+}
+
 void S3Service::RemoveBlobs(const std::vector<std::string>& ids) {
   for (const std::string& id : ids) blobs_.Remove(id);
 }
 
-Result<std::pair<ObjectRecord, std::string>> S3Service::ReadObjectBody(
+Result<std::pair<ObjectRecord, BlobBody>> S3Service::OpenObjectBody(
     std::string_view bucket, std::string_view key, std::uint64_t offset,
     std::optional<std::uint64_t> length, ObjectRecord object) {
   // A concurrent PUT of the same key removes the old blob after its commit; the row read before
   // may name a blob that is gone by the time it is opened. Re-reading the row finds the new one.
+  // Once open, the descriptor keeps the bytes readable whatever happens to the file.
   constexpr int kAttempts = 3;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    auto body = blobs_.Read(object.blob_id, offset, length);
+    auto body = blobs_.Open(object.blob_id, offset, length, kInMemoryBodyLimit);
     if (!body) return std::move(body).error();
     if (*body) return std::make_pair(std::move(object), std::move(**body));
     auto again = store_.GetObject(bucket, key);

@@ -95,6 +95,12 @@ class S3Service {
   Result<protocol::Value> ListMultipartUploads(RequestContext& context,
                                                const protocol::Value& input);
 
+  // GetObject bodies up to this size are read into the response; larger ones are sent from the
+  // blob file in pieces. Below it, a file-backed response costs more than the copy it saves (a
+  // separate body write and its buffer per request); 64 KiB per in-flight request stays small
+  // beside the server's worker count.
+  static constexpr std::uint64_t kInMemoryBodyLimit = 64 * 1024;
+
   SqliteS3Store& store() { return store_; }
   const BlobStore& blobs() const { return blobs_; }
 
@@ -103,14 +109,18 @@ class S3Service {
   // not exist, AccessDenied when another account owns it (no ACL or policy grants cross-account
   // access until bucket policies are evaluated).
   Result<BucketRecord> OwnedBucket(RequestContext& context, const protocol::Value& input);
-  // Reads an object's body (or a slice), re-reading the row if a concurrent overwrite removed
-  // the blob between the metadata read and the open.
-  Result<std::pair<ObjectRecord, std::string>> ReadObjectBody(std::string_view bucket,
-                                                              std::string_view key,
-                                                              std::uint64_t offset,
-                                                              std::optional<std::uint64_t> length,
-                                                              ObjectRecord object);
   void RemoveBlobs(const std::vector<std::string>& ids);
+  // The object's bytes (or a slice) for GetObject: read into memory up to kInMemoryBodyLimit,
+  // beyond it opened for the server to send from the file. The row is re-read if a concurrent
+  // overwrite removed the blob between the metadata read and the open.
+  Result<std::pair<ObjectRecord, BlobBody>> OpenObjectBody(std::string_view bucket,
+                                                           std::string_view key,
+                                                           std::uint64_t offset,
+                                                           std::optional<std::uint64_t> length,
+                                                           ObjectRecord object);
+  // The request body as a durable blob: the streamed one committed, or the buffered Body written;
+  // when a ContentMD5 is given and differs, the blob is removed and the check's error returned.
+  Result<BlobInfo> StoreRequestBody(RequestContext& context, const protocol::Value& input);
   Result<protocol::Value> GetOrHeadObject(RequestContext& context, const protocol::Value& input,
                                           bool with_body);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the S3 handlers (internal to services/s3): owner identities, ETag quoting,
 // the stored per-object headers (system headers and x-amz-meta-* user metadata, kept as one JSON
-// text in the object row), Content-MD5 checks, writing a checked body, and S3's url encoding of
-// listings. Pure functions except WriteBody (a blob file); thread-safe.
+// text in the object row), Content-MD5 checks and S3's url encoding of listings. Pure functions;
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -47,10 +47,6 @@ void ApplyStoredHeaders(std::string_view stored, protocol::Value& output);
 // Checks a Content-MD5 header against the bytes received: InvalidDigest when it is not base64
 // of 16 bytes, BadDigest when it differs. `md5` is the raw digest of the body.
 Status CheckContentMd5(std::string_view content_md5, std::string_view md5);
-// Stores the input's Body (PutObject, UploadPart) as a new blob; when a ContentMD5 is given and
-// the check fails, the blob is removed and the check's error returned.
-Result<BlobInfo> WriteBody(const BlobStore& blobs, const protocol::Value& input,
-                           RandomSource& random);
 
 // S3's EncodingType=url form: percent-encoding of everything but unreserved characters and '/'.
 std::string UrlEncodeKey(std::string_view key);

@@ -226,5 +226,125 @@ TEST_F(ChunkedTest, EmptyObject) {
   EXPECT_TRUE(decoded->data.empty());
 }
 
+// The incremental decoder, fed in pieces of `piece` bytes: the payload, or the error.
+struct Streamed {
+  std::optional<AuthError> error;
+  std::string data;
+  std::vector<std::pair<std::string, std::string>> trailers;
+};
+
+Streamed DecodeInPieces(std::string_view body, PayloadMode mode, const ChunkSigningContext* context,
+                        std::optional<std::uint64_t> length, std::size_t piece) {
+  Streamed result;
+  ChunkDecoder decoder(mode, context, length);
+  auto out = [&result](std::string_view bytes) -> Status {
+    result.data.append(bytes);
+    return {};
+  };
+  for (std::size_t pos = 0; pos < body.size(); pos += piece) {
+    auto fed = decoder.Feed(body.substr(pos, piece), out);
+    if (!fed) {
+      result.error = fed.error();
+      return result;
+    }
+  }
+  auto finished = decoder.Finish();
+  if (!finished) result.error = finished.error();
+  EXPECT_EQ(decoder.decoded_size(), result.data.size());
+  result.trailers = decoder.trailers();
+  return result;
+}
+
+TEST_F(ChunkedTest, IncrementalDecoderMatchesWholeBuffer) {
+  ExampleRequest();
+  const std::vector<std::pair<std::string, std::string>> trailers = {
+      {"x-amz-checksum-crc32", "sOO8/Q=="}};
+  struct Case {
+    std::string name;
+    PayloadMode mode;
+    std::string body;
+    std::optional<std::uint64_t> length;
+  };
+  const std::string signed_body = EncodeAwsChunked(data_, 65536, &context_);
+  const std::string trailer_body = EncodeAwsChunked(data_, 8192, &context_, trailers);
+  const std::string unsigned_body = EncodeAwsChunked(data_, 65536, nullptr, trailers);
+  std::string tampered = signed_body;
+  tampered[tampered.size() / 2] ^= 1;
+  std::vector<Case> cases = {
+      {"signed", PayloadMode::kStreamingSigned, signed_body, 66560},
+      {"signed trailer", PayloadMode::kStreamingSignedTrailer, trailer_body, 66560},
+      {"unsigned trailer", PayloadMode::kStreamingUnsignedTrailer, unsigned_body, 66560},
+      {"unsigned no length", PayloadMode::kStreamingUnsignedTrailer, unsigned_body, std::nullopt},
+      {"empty object", PayloadMode::kStreamingSigned, EncodeAwsChunked("", 65536, &context_), 0},
+      {"tampered", PayloadMode::kStreamingSigned, tampered, 66560},
+      {"truncated", PayloadMode::kStreamingSigned, signed_body.substr(0, 1000), 66560},
+      {"no final chunk", PayloadMode::kStreamingSigned,
+       signed_body.substr(0, signed_body.size() - 86), 66560},
+      {"trailing garbage", PayloadMode::kStreamingSigned, signed_body + "xyz", 66560},
+      {"final CRLF", PayloadMode::kStreamingSigned, signed_body + "\r\n", 66560},
+      {"half CRLF", PayloadMode::kStreamingSigned, signed_body + "\r", 66560},
+      {"after trailer", PayloadMode::kStreamingUnsignedTrailer, unsigned_body + "x", 66560},
+      {"wrong length", PayloadMode::kStreamingSigned, signed_body, 66559},
+      {"bad size", PayloadMode::kStreamingSigned, "zz;chunk-signature=abc\r\n", 66560},
+      {"missing signature", PayloadMode::kStreamingSigned,
+       "10000\r\n" + data_.substr(0, 65536) + "\r\n", 66560},
+      {"trailer without CRLF", PayloadMode::kStreamingUnsignedTrailer,
+       "3\r\nabc\r\n0\r\nx-amz-checksum-crc32:AAAAAA==", 3},
+      {"bad trailer", PayloadMode::kStreamingUnsignedTrailer, "0\r\n:x\r\n\r\n", 0},
+      {"empty", PayloadMode::kStreamingSigned, "", 0},
+  };
+  for (const Case& c : cases) {
+    const ChunkSigningContext* context =
+        c.mode == PayloadMode::kStreamingUnsignedTrailer ? nullptr : &context_;
+    auto whole = DecodeAwsChunked(c.body, c.mode, context, c.length);
+    for (std::size_t piece :
+         {std::size_t{1}, std::size_t{7}, std::size_t{4096}, c.body.size() + 1}) {
+      Streamed streamed = DecodeInPieces(c.body, c.mode, context, c.length, piece);
+      ASSERT_EQ(whole.has_value(), !streamed.error.has_value()) << c.name << " piece " << piece;
+      if (whole) {
+        EXPECT_EQ(streamed.data, whole->data) << c.name;
+        EXPECT_EQ(streamed.trailers, whole->trailers) << c.name;
+      } else {
+        EXPECT_EQ(streamed.error->kind, whole.error().kind) << c.name << " piece " << piece;
+        EXPECT_EQ(ToAwsError(*streamed.error, ErrorFlavor::kS3).code,
+                  ToAwsError(whole.error(), ErrorFlavor::kS3).code)
+            << c.name;
+      }
+    }
+  }
+}
+
+TEST_F(ChunkedTest, IncrementalDecoderStopsOnOutputError) {
+  ExampleRequest();
+  const std::string body = EncodeAwsChunked(data_, 65536, &context_);
+  ChunkDecoder decoder(PayloadMode::kStreamingSigned, &context_, 66560);
+  auto fed = decoder.Feed(body, [](std::string_view) -> Status {
+    return AwsError::From(ErrorCode::kInternalError, "disk full");
+  });
+  ASSERT_FALSE(fed.has_value());
+  ASSERT_TRUE(decoder.output_error().has_value());
+  EXPECT_EQ(decoder.output_error()->message, "disk full");
+  EXPECT_FALSE(decoder.Finish().has_value());
+}
+
+TEST(StreamingChecksums, KnownValues) {
+  auto crc = [](StreamingCrc::Algorithm algorithm, std::string_view text, std::size_t piece) {
+    StreamingCrc c(algorithm);
+    for (std::size_t pos = 0; pos < text.size(); pos += piece) c.Update(text.substr(pos, piece));
+    return HexEncode(c.Value());
+  };
+  for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
+    EXPECT_EQ(crc(StreamingCrc::Algorithm::kCrc32, "123456789", piece), "cbf43926");
+    EXPECT_EQ(crc(StreamingCrc::Algorithm::kCrc32c, "123456789", piece), "e3069283");
+    EXPECT_EQ(crc(StreamingCrc::Algorithm::kCrc64Nvme, "123456789", piece), "ae8b14860a799888");
+  }
+  EXPECT_EQ(crc(StreamingCrc::Algorithm::kCrc32, "", 1), "00000000");
+  StreamingDigest sha(StreamingDigest::Algorithm::kSha256);
+  sha.Update("ab");
+  sha.Update("c");
+  EXPECT_EQ(HexEncode(sha.Final()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 }  // namespace
 }  // namespace tw::auth

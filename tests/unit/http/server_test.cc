@@ -32,8 +32,35 @@ namespace {
 using namespace std::chrono_literals;
 
 // Remembers every request and answers by path.
+// Collects a streamed body; refuses (stops the read) at the first 'X'.
+class TestSink : public BodySink {
+ public:
+  bool Write(std::string_view bytes) override {
+    if (bytes.find('X') != std::string_view::npos) return false;
+    received += bytes;
+    ++writes;
+    return true;
+  }
+  std::string received;
+  int writes = 0;
+};
+
 class TestHandler : public Handler {
  public:
+  bool MayPlanBody(const HttpRequest& request) const override {
+    return request.path.starts_with("/stream") || request.path == "/refuse";
+  }
+  BodyPlan PlanBody(HttpRequest& request) override {
+    BodyPlan plan;
+    if (request.path == "/refuse") {
+      plan.response = HttpResponse{403, {}, "refused before the body", nullptr};
+    } else if (request.path == "/stream") {
+      plan.sink = std::make_shared<TestSink>();
+      plan.limit = 1 << 20;
+    }
+    return plan;  // "/stream-buffered": buffered as usual
+  }
+
   HttpResponse Handle(HttpRequest& request) override {
     {
       std::lock_guard lock(mutex_);
@@ -41,6 +68,11 @@ class TestHandler : public Handler {
     }
     HttpResponse response;
     response.headers.Add("Content-Type", "text/plain");
+    if (auto* sink = dynamic_cast<TestSink*>(request.body_sink.get())) {
+      response.body = (request.body_complete ? "streamed:" : "stopped:") +
+                      std::to_string(sink->received.size()) + ":" + request.body;
+      return response;
+    }
     if (request.path == "/throw") throw std::runtime_error("handler failure");
     if (request.path == "/slow") {
       std::this_thread::sleep_for(300ms);
@@ -299,6 +331,73 @@ TEST_F(ServerTest, ExpectContinueSends100BeforeBody) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "got:hello");
+}
+
+TEST_F(ServerTest, PlannedBodyStreamsToTheSinkWithItsOwnLimit) {
+  ServerOptions options;
+  options.body_limit = 1024;  // the plan's 1 MiB applies instead
+  StartServer(options);
+  Client client(port());
+  const std::string body(200000, 'a');
+  client.Send(
+      "PUT /stream HTTP/1.1\r\nHost: h\r\nContent-Length: 200000\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  auto interim = client.Read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  client.Send(body.substr(0, 70000));
+  client.Send(body.substr(70000));
+  auto response = client.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "streamed:200000:");  // nothing in request.body
+  // Chunked transfer encoding streams too, on the same keep-alive connection.
+  std::string chunk(5000, 'b');
+  client.Send("PUT /stream HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" +
+              chunk + "\r\n1388\r\n" + chunk + "\r\n0\r\n\r\n");
+  response = client.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "streamed:10000:");
+  // A declared length over the plan's limit is refused unread.
+  Client big(port());
+  big.Send("PUT /stream HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n");
+  response = big.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  // Unplanned bodies keep the server's limit.
+  Client buffered(port());
+  buffered.Send("PUT /stream-buffered HTTP/1.1\r\nHost: h\r\nContent-Length: 2000\r\n\r\n");
+  response = buffered.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+}
+
+TEST_F(ServerTest, PlanCanAnswerBeforeTheBodyIsRead) {
+  StartServer();
+  Client client(port());
+  client.Send(
+      "PUT /refuse HTTP/1.1\r\nHost: h\r\nContent-Length: 1073741824\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  auto response = client.Read();  // no 100 Continue first
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 403);
+  EXPECT_EQ(response->body, "refused before the body");
+  EXPECT_EQ(response->Header("Connection"), "close");
+  EXPECT_TRUE(client.ReadsEof());
+  EXPECT_EQ(handler_.Count(), 0u);
+}
+
+TEST_F(ServerTest, SinkStoppingTheBodyStillCallsTheHandlerAndCloses) {
+  StartServer();
+  Client client(port());
+  client.Send("PUT /stream HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n");
+  client.Send(std::string(1000, 'a') + "X");
+  auto response = client.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body.rfind("stopped:", 0), 0u) << response->body;
+  EXPECT_EQ(response->Header("Connection"), "close");
+  EXPECT_TRUE(client.ReadsEof());
 }
 
 TEST_F(ServerTest, BodyOverLimitIs413) {

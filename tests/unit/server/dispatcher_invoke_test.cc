@@ -50,7 +50,13 @@ class DispatcherInvokeTest : public ::testing::Test {
                         .clock = clock_,
                         .random = random_,
                         .account_id = "000000000000",
-                        .trail_sink = &sink_};
+                        .trail_sink = &sink_,
+                        .telemetry = &telemetry_};
+    // Streamed uploads are on, as in the server; tests check when a body file is asked for.
+    deps.open_body_file = [this]() -> Result<std::unique_ptr<services::BodyFile>> {
+      ++body_files_opened_;
+      return AwsError::From(ErrorCode::kInternalFailure, "no body files in this test");
+    };
     deps.console = [this](http::HttpRequest& request) {
       ++console_requests_;
       http::HttpResponse r;
@@ -76,8 +82,10 @@ class DispatcherInvokeTest : public ::testing::Test {
   AccountRootAuthorizer authorizer_;
   services::OperationTable operations_;
   Sink sink_;
+  telemetry::Registry telemetry_;
   auth::Principal alice_;
   int console_requests_ = 0;
+  int body_files_opened_ = 0;
   std::unique_ptr<Dispatcher> dispatcher_;
 };
 
@@ -160,6 +168,65 @@ TEST_F(DispatcherInvokeTest, UnsignedConsolePathsGoToTheConsole) {
   presigned.raw_query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=x&X-Amz-Signature=y";
   dispatcher_->Handle(presigned);
   EXPECT_EQ(console_requests_, 2);
+}
+
+TEST_F(DispatcherInvokeTest, ConsoleCallsAreCountedOnceWithTheirStatus) {
+  ASSERT_TRUE(dispatcher_->Invoke(
+      Call(alice_, "sts", "GetCallerIdentity", protocol::Value::MakeStructure())));
+  protocol::Value input = protocol::Value::MakeStructure();
+  input.Set("UserName", "bob");
+  ASSERT_FALSE(dispatcher_->Invoke(Call(alice_, "iam", "CreateUser", std::move(input))));
+  const std::string metrics = telemetry_.Render();
+  EXPECT_NE(
+      metrics.find("trailwatch_requests_total{service=\"sts\",operation=\"GetCallerIdentity\","
+                   "status=\"200\"} 1\n"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("trailwatch_requests_total{service=\"iam\",operation=\"CreateUser\","
+                         "status=\"403\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("trailwatch_request_duration_seconds_count{service=\"sts\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  // Authorize alone counts nothing.
+  ASSERT_TRUE(dispatcher_->Authorize(
+      Call(RootPrincipal("000000000000"), "sns", "ListTopics", protocol::Value::MakeStructure())));
+  EXPECT_EQ(telemetry_.Render().find("service=\"sns\""), std::string::npos);
+}
+
+TEST_F(DispatcherInvokeTest, UnsignedConsolePutsAreNotPlannedAsS3Uploads) {
+  http::HttpRequest put;
+  put.method = "PUT";
+  put.path = "/console/api/call";
+  put.headers.Add("Host", "127.0.0.1");
+  put.headers.Add("Content-Length", "5");
+  ASSERT_TRUE(dispatcher_->MayPlanBody(put));
+  http::BodyPlan plan = dispatcher_->PlanBody(put);
+  EXPECT_FALSE(plan.response);
+  EXPECT_EQ(plan.sink, nullptr);
+  EXPECT_EQ(dispatcher_->Handle(put).body, "console:/console/api/call");
+  EXPECT_EQ(console_requests_, 1);
+  EXPECT_TRUE(sink_.events.empty()) << "the console's own requests are not API calls";
+
+  // Signed, it is S3 PutObject to the bucket "console": checked from its headers (here refused,
+  // the key is unknown) and recorded, before any body file is opened.
+  http::HttpRequest signed_put = put;
+  signed_put.path = "/console/key";
+  signed_put.headers.Add("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+  signed_put.headers.Add("x-amz-date", "20260101T000000Z");
+  signed_put.headers.Add(
+      "Authorization",
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/s3/"
+      "aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
+      "Signature=0000000000000000000000000000000000000000000000000000000000000000");
+  plan = dispatcher_->PlanBody(signed_put);
+  ASSERT_TRUE(plan.response);
+  EXPECT_EQ(plan.response->status, 403);
+  EXPECT_EQ(console_requests_, 1);
+  EXPECT_EQ(body_files_opened_, 0);
+  ASSERT_EQ(sink_.events.size(), 1u);
+  EXPECT_EQ(LastRecord().at("eventName"), "PutObject");
 }
 
 }  // namespace

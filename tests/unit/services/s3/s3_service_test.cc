@@ -4,6 +4,7 @@
 #include "services/s3/s3_service.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,18 @@
 
 namespace tw::services::s3 {
 namespace {
+
+// GetObject's Body is an open file range the server sends; read it as the client would.
+std::string BodyOf(const protocol::Value& output) {
+  const protocol::Value* body = output.Find("Body");
+  if (body == nullptr || !body->is_blob()) return "<no body>";
+  const auto& file = body->as_blob().file;
+  if (!file) return body->as_blob().bytes;
+  std::string out(static_cast<std::size_t>(file->length()), '\0');
+  ssize_t n = ::pread(file->fd(), out.data(), out.size(), static_cast<off_t>(file->offset()));
+  if (n != static_cast<ssize_t>(out.size())) return "<short read>";
+  return out;
+}
 
 namespace fs = std::filesystem;
 using protocol::Blob;
@@ -208,7 +221,7 @@ TEST_F(S3ServiceTest, PutGetHeadWithMetadataEtagAndDefaults) {
   Put("data", "raw", "");
   auto got = Call(&S3Service::GetObject, S({{"Bucket", "data"}, {"Key", "dir/hello.txt"}}));
   ASSERT_TRUE(got);
-  EXPECT_EQ(got->Find("Body")->as_blob().bytes, "hello world");
+  EXPECT_EQ(BodyOf(*got), "hello world");
   EXPECT_EQ(got->GetString("ETag"), "\"" + HexEncode(Md5("hello world")) + "\"");
   EXPECT_EQ(got->GetString("ContentType"), "text/plain");
   EXPECT_EQ(got->GetString("CacheControl"), "max-age=60");
@@ -275,12 +288,12 @@ TEST_F(S3ServiceTest, RangesAndConditions) {
   };
   auto r = get({{"Range", "bytes=2-4"}});
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->Find("Body")->as_blob().bytes, "234");
+  EXPECT_EQ(BodyOf(*r), "234");
   EXPECT_EQ(r->GetString("ContentRange"), "bytes 2-4/10");
   EXPECT_EQ(r->Find("ContentLength")->as_integer(), 3);
   r = get({{"Range", "bytes=-3"}});
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->Find("Body")->as_blob().bytes, "789");
+  EXPECT_EQ(BodyOf(*r), "789");
   r = get({{"Range", "bytes=7-100"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->GetString("ContentRange"), "bytes 7-9/10");
@@ -311,6 +324,45 @@ TEST_F(S3ServiceTest, RangesAndConditions) {
   r = get({{"ResponseContentType", "application/json"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->GetString("ContentType"), "application/json");
+}
+
+TEST_F(S3ServiceTest, SmallBodiesAreReadLargeOnesSentFromTheFile) {
+  MakeBucket("data");
+  const std::uint64_t limit = S3Service::kInMemoryBodyLimit;
+  std::string small(static_cast<std::size_t>(limit), 's');
+  std::string large(static_cast<std::size_t>(limit) + 1, 'l');
+  large.back() = 'z';
+  Put("data", "small", small);
+  Put("data", "large", large);
+  auto get = [&](std::string key, Value::Entries extra = {}) {
+    Value input = S({{"Bucket", "data"}, {"Key", key}});
+    for (auto& [n, v] : extra) input.Set(n, v);
+    return Call(&S3Service::GetObject, input);
+  };
+
+  auto r = get("small");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Find("Body")->as_blob().file, nullptr) << "up to the limit: in memory";
+  EXPECT_EQ(r->Find("Body")->as_blob().bytes, small);
+
+  r = get("large");
+  ASSERT_TRUE(r);
+  const auto& file = r->Find("Body")->as_blob().file;
+  ASSERT_NE(file, nullptr) << "above the limit: sent from the blob file";
+  EXPECT_TRUE(r->Find("Body")->as_blob().bytes.empty());
+  EXPECT_EQ(file->offset(), 0u);
+  EXPECT_EQ(file->length(), limit + 1);
+  EXPECT_EQ(BodyOf(*r), large);
+
+  // The size that counts is the range's: a short slice of a large object is read.
+  r = get("large", {{"Range", "bytes=-2"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Find("Body")->as_blob().file, nullptr);
+  EXPECT_EQ(r->Find("Body")->as_blob().bytes, "lz");
+  r = get("large", {{"Range", "bytes=1-"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Find("Body")->as_blob().file, nullptr);
+  EXPECT_EQ(BodyOf(*r), large.substr(1));
 }
 
 TEST_F(S3ServiceTest, ListObjectsV2PrefixDelimiterAndPagination) {
@@ -460,7 +512,7 @@ TEST_F(S3ServiceTest, MultipartUploadLifecycle) {
   EXPECT_EQ(done->GetString("Location"), "http://s3.localhost:4566/data/big");
   auto got = Call(&S3Service::GetObject, S({{"Bucket", "data"}, {"Key", "big"}}));
   ASSERT_TRUE(got);
-  EXPECT_EQ(got->Find("Body")->as_blob().bytes, p1 + p2);
+  EXPECT_EQ(BodyOf(*got), p1 + p2);
   EXPECT_EQ(got->GetString("ContentType"), "video/mp4");
   EXPECT_EQ(BlobFiles(), 1u) << "parts are removed once the object is complete";
   ExpectError(complete({{1, std::string(e1->GetString("ETag"))}}), "NoSuchUpload", 404);
@@ -641,7 +693,7 @@ TEST_F(S3ServiceTest, StartupSweepsTemporaryAndUnreferencedBlobs) {
   EXPECT_EQ(BlobFiles(), 1u);
   auto got = Call(&S3Service::GetObject, S({{"Bucket", "data"}, {"Key", "kept"}}));
   ASSERT_TRUE(got);
-  EXPECT_EQ(got->Find("Body")->as_blob().bytes, "body");
+  EXPECT_EQ(BodyOf(*got), "body");
 }
 
 }  // namespace
