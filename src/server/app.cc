@@ -198,6 +198,10 @@ void ServiceSet::RegisterTelemetry(telemetry::Registry& registry) {
 
 services::iam::IamStore& ServiceSet::iam_store() { return services_->iam_store; }
 
+std::function<std::uint64_t()> ServiceSet::iam_generation() const {
+  return [&iam = services_->iam] { return iam.generation(); };
+}
+
 namespace {
 
 // The PolicyAuthorizer with the resolver it reads through.
@@ -380,6 +384,7 @@ Status App::Start(std::string& notices) {
   m.services = std::move(services).value();
   m.services->RegisterTelemetry(m.telemetry);
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
+  m.credentials->CacheWhile(m.services->iam_generation());
   // The console is a second front door to the dispatcher: it hands /console requests over, and
   // the console calls back into Dispatcher::Invoke for the operations its users run.
   DispatcherDeps dispatcher_deps{

@@ -81,6 +81,9 @@ class ServiceSet {
   LinkHandler link_handler();
   // The IAM store, for the console's sign-in (passwords, MFA devices, the account alias).
   services::iam::IamStore& iam_store();
+  // IAM's generation counter (IamService::generation()): moves after every IAM write; caches of
+  // IAM state (credentials, policies) are valid while it stands still.
+  std::function<std::uint64_t()> iam_generation() const;
   // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not
   // outlive the ServiceSet.
   std::unique_ptr<Authorizer> MakePolicyAuthorizer(std::string account_id,

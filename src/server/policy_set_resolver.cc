@@ -13,10 +13,11 @@ PolicySetResolver::PolicySetResolver(iam_svc::IamStore& store,
                                      Generation generation)
     : store_(store), catalog_(catalog), generation_(std::move(generation)) {}
 
-void PolicySetResolver::CheckGeneration() {
+void PolicySetResolver::CheckGeneration() const {
   std::uint64_t now = generation_ ? generation_() : 0;
   if (now != cached_generation_) {
     principals_.clear();
+    entities_.clear();
     cached_generation_ = now;
   }
 }
@@ -24,6 +25,7 @@ void PolicySetResolver::CheckGeneration() {
 void PolicySetResolver::Clear() {
   std::lock_guard lock(mutex_);
   principals_.clear();
+  entities_.clear();
   compiled_.clear();
 }
 
@@ -44,6 +46,7 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicySetResolver::Compile(
 
 Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::string& arn) {
   std::string version, document;
+  std::string cache_id = arn;  // AWS managed policies never change under their ARN
   if (iam_svc::IsAwsManagedArn(arn)) {
     const iam_svc::AwsManagedPolicy* policy = catalog_.Find(arn);
     if (!policy) return ResolvedPrincipal::Named{arn, nullptr};
@@ -56,10 +59,11 @@ Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::str
       return std::move(record).error();
     }
     version = record->default_version;
+    cache_id = record->id;
     {
       // Versions are immutable: a cached compilation needs no read of the document.
       std::lock_guard lock(mutex_);
-      if (auto it = compiled_.find(arn + '\n' + version); it != compiled_.end()) {
+      if (auto it = compiled_.find(cache_id + '\n' + version); it != compiled_.end()) {
         return ResolvedPrincipal::Named{arn, it->second};
       }
     }
@@ -67,7 +71,7 @@ Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::str
     if (!stored) return std::move(stored).error();
     document = std::move(stored->document);
   }
-  auto compiled = Compile(arn, version, document);
+  auto compiled = Compile(cache_id, version, document);
   if (!compiled) return std::move(compiled).error();
   return ResolvedPrincipal::Named{arn, std::move(compiled).value()};
 }
@@ -249,30 +253,58 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicySetResolver::TrustPolicy(
 
 std::optional<AuthzLookup::Entity> PolicySetResolver::FindIamEntity(Kind kind,
                                                                     std::string_view name) const {
+  std::string key = std::to_string(static_cast<int>(kind)) + '/' + std::string(name);
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    CheckGeneration();
+    generation = cached_generation_;
+    if (auto it = entities_.find(key); it != entities_.end()) return it->second;
+  }
+  auto loaded = LoadIamEntity(kind, name);
+  if (!loaded) return std::nullopt;  // a store failure: not cached (the descriptor falls back)
+  std::optional<Entity> entity = std::move(loaded).value();
+  std::lock_guard lock(mutex_);
+  CheckGeneration();
+  // As in Resolve: keep only what was read under the generation still current.
+  if (generation == cached_generation_) {
+    if (entities_.size() >= kMaxCachedPrincipals) entities_.clear();
+    entities_.insert_or_assign(std::move(key), entity);
+  }
+  return entity;
+}
+
+Result<std::optional<AuthzLookup::Entity>> PolicySetResolver::LoadIamEntity(
+    Kind kind, std::string_view name) const {
+  // NoSuchEntity is an answer (cached); any other failure is not.
+  auto absent = [](const AwsError& error) -> Result<std::optional<Entity>> {
+    if (error.code == "NoSuchEntity") return std::optional<Entity>();
+    return error;
+  };
   Entity entity;
   switch (kind) {
     case Kind::kUser: {
       auto user = store_.GetUser(name);
-      if (!user) return std::nullopt;
+      if (!user) return absent(user.error());
       entity.path = user->path;
       for (const auto& tag : user->tags) entity.tags.emplace_back(tag.key, tag.value);
-      return entity;
+      return std::optional<Entity>(std::move(entity));
     }
     case Kind::kRole: {
       auto role = store_.GetRole(name);
-      if (!role) return std::nullopt;
+      if (!role) return absent(role.error());
       entity.path = role->path;
       for (const auto& tag : role->tags) entity.tags.emplace_back(tag.key, tag.value);
-      return entity;
+      return std::optional<Entity>(std::move(entity));
     }
     case Kind::kGroup: {
       auto group = store_.GetGroup(name);
-      if (!group) return std::nullopt;
+      if (!group) return absent(group.error());
       entity.path = group->path;
-      return entity;
+      return std::optional<Entity>(std::move(entity));
     }
   }
-  return std::nullopt;
+  return std::optional<Entity>();
 }
 
 }  // namespace tw::server

@@ -5,9 +5,10 @@
 // the policies of the IAM user that called GetFederationToken), its permissions boundary, the
 // session policies its temporary credentials carry, and its tags (aws:PrincipalTag/*). Compiled
 // policies are cached by (policy id, version) — managed policy versions are immutable, inline
-// policies are keyed by their text — and each principal's resolved set is cached until the IAM
-// service's generation counter moves (IamService bumps it on every write). Thread-safe: caches are
-// behind one mutex; resolved sets are immutable and shared.
+// policies are keyed by their text — and each principal's resolved set, like the path and tags
+// of the IAM entities requests name (FindIamEntity), is cached until the IAM service's generation
+// counter moves (IamService bumps it on every write). Thread-safe: caches are behind one mutex;
+// resolved sets are immutable and shared.
 #pragma once
 
 #include <cstdint>
@@ -77,15 +78,22 @@ class PolicySetResolver final : public AuthzLookup {
   Status AddEntityPolicies(services::iam::EntityKind kind, const std::string& name,
                            ResolvedPrincipal& out);
   Result<ResolvedPrincipal::Named> ManagedPolicy(const std::string& arn);
-  void CheckGeneration();  // REQUIRES: mutex_ held
+  void CheckGeneration() const;  // REQUIRES: mutex_ held
+  Result<std::optional<Entity>> LoadIamEntity(Kind kind, std::string_view name) const;
 
   services::iam::IamStore& store_;
   const services::iam::ManagedPolicyCatalog& catalog_;
   Generation generation_;
   mutable std::mutex mutex_;
-  std::uint64_t cached_generation_ = 0;
+  // The generation principals_ and entities_ were read under; both are dropped when it moves.
+  mutable std::uint64_t cached_generation_ = 0;
+  // Keyed by "<id>\n<version>": a customer managed policy's id is its unique id (ANPA...), not
+  // its ARN, because a policy deleted and created again under the same ARN restarts at v1.
   std::map<std::string, std::shared_ptr<const iam::policy::CompiledPolicy>, std::less<>> compiled_;
-  std::map<std::string, std::shared_ptr<const ResolvedPrincipal>, std::less<>> principals_;
+  mutable std::map<std::string, std::shared_ptr<const ResolvedPrincipal>, std::less<>> principals_;
+  // FindIamEntity's answers (request resources' paths and aws:ResourceTag), by kind and name;
+  // nullopt: no such entity.
+  mutable std::map<std::string, std::optional<Entity>, std::less<>> entities_;
 };
 
 }  // namespace tw::server
