@@ -3,7 +3,9 @@
 # made by an IAM user (authorized by the policy engine against the user's policies) and the same
 # request made by the account's root user (allowed without evaluation), against one trailwatch in
 # the same run, alternating three rounds each. Prints both rates and user/root: the share of
-# throughput that policy evaluation leaves (issue 4's target: evaluation adds < 5%, ratio ≥ 0.95).
+# throughput that policy evaluation leaves (issue 4's target: evaluation adds < 5%, ratio ≥ 0.95);
+# and the server's CPU time per request of both, whose ratio root/user is the same share measured
+# in CPU rather than wall-clock rate (less swayed by other load on a shared machine).
 #
 # Usage: tests/bench/authz_request_path.sh [build/trailwatch] [seconds=5] [connections=32]
 set -euo pipefail
@@ -62,11 +64,20 @@ for name, creds in (("user", Credentials(key["AccessKeyId"], key["SecretAccessKe
         assert b"<UserName>bench</UserName>" in r.read(), name
 PY
 
+# The server's CPU time (user + system, clock ticks) from /proc: on a shared machine the rate
+# follows whatever else runs, while CPU time per request follows mostly the request path.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 run() {
+  local before after
+  before="$(cpu_ticks)"
   wrk -t2 -c"$connections" -d"${seconds}s" -s "$workdir/$1.lua" "http://127.0.0.1:$port/" \
     >"$workdir/$1.out"
+  after="$(cpu_ticks)"
   if grep -q "Non-2xx" "$workdir/$1.out"; then echo "non-2xx answers for $1" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' "$workdir/$1.out"
+  # rate, and server CPU microseconds per request
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {printf "%s:%.2f\n", r, ticks / hz * 1e6 / n}' \
+    "$workdir/$1.out"
 }
 user=()
 root=()
@@ -76,9 +87,12 @@ for _ in 1 2 3; do
 done
 python3 - "${user[@]}" "${root[@]}" <<'PY'
 import statistics, sys
-values = [float(v) for v in sys.argv[1:]]
+values = [tuple(float(x) for x in v.split(":")) for v in sys.argv[1:]]
 user, root = values[:3], values[3:]
-u, r = statistics.median(user), statistics.median(root)
+u, r = statistics.median(v[0] for v in user), statistics.median(v[0] for v in root)
 print(f"iam GetUser, signed, keep-alive, medians of 3 rounds: IAM user (policy evaluated) {u:,.0f} req/s, "
       f"root (no evaluation) {r:,.0f} req/s, user/root {u / r:.3f}")
+uc, rc = statistics.median(v[1] for v in user), statistics.median(v[1] for v in root)
+print(f"server CPU per request, medians of 3 rounds: IAM user {uc:.1f} us, root {rc:.1f} us, "
+      f"root/user {rc / uc:.3f} (the throughput ratio a CPU-bound server would show)")
 PY
