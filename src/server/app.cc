@@ -208,11 +208,16 @@ namespace {
 class OwningPolicyAuthorizer final : public Authorizer {
  public:
   OwningPolicyAuthorizer(services::iam::IamStore& store, const services::iam::IamService& iam,
-                         services::s3::S3Service& s3, std::string account_id, const Clock& clock)
+                         services::s3::S3Service& s3, std::string account_id, const Clock& clock,
+                         std::vector<std::pair<std::string, ServiceSet*>> others)
       : resolver_(store, services::iam::ManagedPolicyCatalog::Embedded(),
-                  [&iam] { return iam.generation(); }),
+                  [&iam, others] {
+                    std::uint64_t sum = iam.generation();
+                    for (const auto& [id, set] : others) sum += set->iam_generation()();
+                    return sum;
+                  }),
         authorizer_(PolicyAuthorizerDeps{
-            std::move(account_id), resolver_,
+            account_id, resolver_,
             [&s3](std::string_view bucket) -> Result<std::optional<BucketPolicyDoc>> {
               auto info = s3.BucketPolicy(bucket);
               if (!info) return std::move(info).error();
@@ -224,7 +229,10 @@ class OwningPolicyAuthorizer final : public Authorizer {
             [&store] {
               auto policy = store.GetPasswordPolicy();
               return policy && policy->has_value() && (*policy)->allow_users_to_change;
-            }}) {}
+            }}) {
+    resolver_.SetHomeAccount(account_id);
+    for (const auto& [id, set] : others) resolver_.AddAccount(id, set->iam_store());
+  }
   Status Authorize(const AuthorizationRequest& request) const override {
     return authorizer_.Authorize(request);
   }
@@ -236,10 +244,12 @@ class OwningPolicyAuthorizer final : public Authorizer {
 
 }  // namespace
 
-std::unique_ptr<Authorizer> ServiceSet::MakePolicyAuthorizer(std::string account_id,
-                                                             const Clock& clock) const {
+std::unique_ptr<Authorizer> ServiceSet::MakePolicyAuthorizer(
+    std::string account_id, const Clock& clock,
+    std::vector<std::pair<std::string, ServiceSet*>> other_accounts) const {
   return std::make_unique<OwningPolicyAuthorizer>(services_->iam_store, services_->iam,
-                                                  services_->s3, std::move(account_id), clock);
+                                                  services_->s3, std::move(account_id), clock,
+                                                  std::move(other_accounts));
 }
 
 ServiceSet::~ServiceSet() { services_->StopCloudTrail(); }

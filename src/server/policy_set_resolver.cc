@@ -22,6 +22,25 @@ void PolicySetResolver::CheckGeneration() const {
   }
 }
 
+void PolicySetResolver::SetHomeAccount(std::string account_id) {
+  std::lock_guard lock(mutex_);
+  home_account_ = std::move(account_id);
+  principals_.clear();
+}
+
+void PolicySetResolver::AddAccount(std::string account_id, iam_svc::IamStore& store) {
+  std::lock_guard lock(mutex_);
+  other_accounts_.insert_or_assign(std::move(account_id), &store);
+  principals_.clear();
+}
+
+iam_svc::IamStore* PolicySetResolver::StoreFor(std::string_view account_id) {
+  std::lock_guard lock(mutex_);
+  if (home_account_.empty() || account_id == home_account_) return &store_;
+  auto it = other_accounts_.find(account_id);
+  return it == other_accounts_.end() ? nullptr : it->second;
+}
+
 void PolicySetResolver::Clear() {
   std::lock_guard lock(mutex_);
   principals_.clear();
@@ -44,7 +63,8 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicySetResolver::Compile(
   return shared;
 }
 
-Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::string& arn) {
+Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(iam_svc::IamStore& store,
+                                                                  const std::string& arn) {
   std::string version, document;
   std::string cache_id = arn;  // AWS managed policies never change under their ARN
   if (iam_svc::IsAwsManagedArn(arn)) {
@@ -53,7 +73,7 @@ Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::str
     version = policy->default_version;
     document = policy->document;
   } else {
-    auto record = store_.GetPolicy(arn);
+    auto record = store.GetPolicy(arn);
     if (!record) {
       if (record.error().code == "NoSuchEntity") return ResolvedPrincipal::Named{arn, nullptr};
       return std::move(record).error();
@@ -67,7 +87,7 @@ Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::str
         return ResolvedPrincipal::Named{arn, it->second};
       }
     }
-    auto stored = store_.GetPolicyVersion(arn, version);
+    auto stored = store.GetPolicyVersion(arn, version);
     if (!stored) return std::move(stored).error();
     document = std::move(stored->document);
   }
@@ -76,23 +96,23 @@ Result<ResolvedPrincipal::Named> PolicySetResolver::ManagedPolicy(const std::str
   return ResolvedPrincipal::Named{arn, std::move(compiled).value()};
 }
 
-Status PolicySetResolver::AddEntityPolicies(iam_svc::EntityKind kind, const std::string& name,
-                                            ResolvedPrincipal& out) {
-  auto names = store_.ListInlinePolicies(kind, name);
+Status PolicySetResolver::AddEntityPolicies(iam_svc::IamStore& store, iam_svc::EntityKind kind,
+                                            const std::string& name, ResolvedPrincipal& out) {
+  auto names = store.ListInlinePolicies(kind, name);
   if (!names) return std::move(names).error();
   std::string prefix = std::string(iam_svc::EntityKindName(kind)) + "/" + name + "/";
   for (const std::string& policy_name : *names) {
-    auto inline_policy = store_.GetInlinePolicy(kind, name, policy_name);
+    auto inline_policy = store.GetInlinePolicy(kind, name, policy_name);
     if (!inline_policy) return std::move(inline_policy).error();
     // Inline policies have no version: the text itself is the version.
     auto compiled = Compile(prefix + policy_name, inline_policy->document, inline_policy->document);
     if (!compiled) return std::move(compiled).error();
     out.identity.push_back({prefix + policy_name, std::move(compiled).value()});
   }
-  auto attached = store_.ListAttachedPolicies(kind, name);
+  auto attached = store.ListAttachedPolicies(kind, name);
   if (!attached) return std::move(attached).error();
   for (const std::string& arn : *attached) {
-    auto managed = ManagedPolicy(arn);
+    auto managed = ManagedPolicy(store, arn);
     if (!managed) return std::move(managed).error();
     if (managed->policy) out.identity.push_back(std::move(managed).value());
   }
@@ -104,8 +124,17 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
   auto out = std::make_shared<ResolvedPrincipal>();
   std::optional<std::string> boundary;
   auto missing = [](const AwsError& e) { return e.code == "NoSuchEntity"; };
+  // A principal of another account resolves from that account's IAM store; without one it has
+  // no policies at all (exists stays false), never those of a same-named entity of this account.
+  const bool has_entity =
+      principal.type == auth::PrincipalType::kIamUser ||
+      principal.type == auth::PrincipalType::kAssumedRole ||
+      (principal.type == auth::PrincipalType::kFederatedUser && !principal.user_name.empty());
+  iam_svc::IamStore* found_store = has_entity ? StoreFor(principal.account_id) : &store_;
+  if (!found_store) return out;
+  iam_svc::IamStore& store = *found_store;
   if (principal.type == auth::PrincipalType::kIamUser) {
-    auto user = store_.GetUser(principal.user_name);
+    auto user = store.GetUser(principal.user_name);
     if (!user) {
       if (missing(user.error())) return out;
       return std::move(user).error();
@@ -113,13 +142,14 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
     out->exists = true;
     for (auto& tag : user->tags) out->tags.emplace_back(tag.key, tag.value);
     boundary = user->permissions_boundary;
-    if (Status st = AddEntityPolicies(iam_svc::EntityKind::kUser, user->name, *out); !st) {
+    if (Status st = AddEntityPolicies(store, iam_svc::EntityKind::kUser, user->name, *out); !st) {
       return std::move(st).error();
     }
-    auto groups = store_.ListGroupsForUser(user->name);
+    auto groups = store.ListGroupsForUser(user->name);
     if (!groups) return std::move(groups).error();
     for (const auto& group : *groups) {
-      if (Status st = AddEntityPolicies(iam_svc::EntityKind::kGroup, group.name, *out); !st) {
+      if (Status st = AddEntityPolicies(store, iam_svc::EntityKind::kGroup, group.name, *out);
+          !st) {
         return std::move(st).error();
       }
     }
@@ -130,7 +160,7 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
     if (at == std::string_view::npos) return out;
     std::string_view rest = arn.substr(at + 14);
     std::string role_name(rest.substr(0, rest.find('/')));
-    auto role = store_.GetRole(role_name);
+    auto role = store.GetRole(role_name);
     if (!role) {
       if (missing(role.error())) return out;
       return std::move(role).error();
@@ -139,7 +169,7 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
     out->role_arn = "arn:aws:iam::" + principal.account_id + ":role" + role->path + role->name;
     for (auto& tag : role->tags) out->tags.emplace_back(tag.key, tag.value);
     boundary = role->permissions_boundary;
-    if (Status st = AddEntityPolicies(iam_svc::EntityKind::kRole, role->name, *out); !st) {
+    if (Status st = AddEntityPolicies(store, iam_svc::EntityKind::kRole, role->name, *out); !st) {
       return std::move(st).error();
     }
   } else if (principal.type == auth::PrincipalType::kFederatedUser) {
@@ -153,20 +183,21 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
       if (!all) return std::move(all).error();
       out->identity.push_back({"root", std::move(all).value()});
     } else {
-      auto user = store_.GetUser(principal.user_name);
+      auto user = store.GetUser(principal.user_name);
       if (!user) {
         if (missing(user.error())) return out;
         return std::move(user).error();
       }
       out->exists = true;
       boundary = user->permissions_boundary;
-      if (Status st = AddEntityPolicies(iam_svc::EntityKind::kUser, user->name, *out); !st) {
+      if (Status st = AddEntityPolicies(store, iam_svc::EntityKind::kUser, user->name, *out); !st) {
         return std::move(st).error();
       }
-      auto groups = store_.ListGroupsForUser(user->name);
+      auto groups = store.ListGroupsForUser(user->name);
       if (!groups) return std::move(groups).error();
       for (const auto& group : *groups) {
-        if (Status st = AddEntityPolicies(iam_svc::EntityKind::kGroup, group.name, *out); !st) {
+        if (Status st = AddEntityPolicies(store, iam_svc::EntityKind::kGroup, group.name, *out);
+            !st) {
           return std::move(st).error();
         }
       }
@@ -185,14 +216,14 @@ Result<std::shared_ptr<ResolvedPrincipal>> PolicySetResolver::Build(
       out->session->push_back({"session", std::move(compiled).value()});
     }
     for (const std::string& arn : principal.session_policy_arns) {
-      auto managed = ManagedPolicy(arn);
+      auto managed = ManagedPolicy(store, arn);
       if (!managed) return std::move(managed).error();
       // A session policy ARN that no longer exists allows nothing.
       if (managed->policy) out->session->push_back(std::move(managed).value());
     }
   }
   if (boundary) {
-    auto managed = ManagedPolicy(*boundary);
+    auto managed = ManagedPolicy(store, *boundary);
     if (!managed) return std::move(managed).error();
     out->boundary = std::move(managed).value();
   }
