@@ -214,17 +214,26 @@ void ServiceSet::RegisterTelemetry(telemetry::Registry& registry) {
 
 services::iam::IamStore& ServiceSet::iam_store() { return services_->iam_store; }
 
+std::function<std::uint64_t()> ServiceSet::iam_generation() const {
+  return [&iam = services_->iam] { return iam.generation(); };
+}
+
 namespace {
 
 // The PolicyAuthorizer with the resolver it reads through.
 class OwningPolicyAuthorizer final : public Authorizer {
  public:
   OwningPolicyAuthorizer(services::iam::IamStore& store, const services::iam::IamService& iam,
-                         services::s3::S3Service& s3, std::string account_id, const Clock& clock)
+                         services::s3::S3Service& s3, std::string account_id, const Clock& clock,
+                         std::vector<std::pair<std::string, ServiceSet*>> others)
       : resolver_(store, services::iam::ManagedPolicyCatalog::Embedded(),
-                  [&iam] { return iam.generation(); }),
+                  [&iam, others] {
+                    std::uint64_t sum = iam.generation();
+                    for (const auto& [id, set] : others) sum += set->iam_generation()();
+                    return sum;
+                  }),
         authorizer_(PolicyAuthorizerDeps{
-            std::move(account_id), resolver_,
+            account_id, resolver_,
             [&s3](std::string_view bucket) -> Result<std::optional<BucketPolicyDoc>> {
               auto info = s3.BucketPolicy(bucket);
               if (!info) return std::move(info).error();
@@ -236,7 +245,10 @@ class OwningPolicyAuthorizer final : public Authorizer {
             [&store] {
               auto policy = store.GetPasswordPolicy();
               return policy && policy->has_value() && (*policy)->allow_users_to_change;
-            }}) {}
+            }}) {
+    resolver_.SetHomeAccount(account_id);
+    for (const auto& [id, set] : others) resolver_.AddAccount(id, set->iam_store());
+  }
   Status Authorize(const AuthorizationRequest& request) const override {
     return authorizer_.Authorize(request);
   }
@@ -248,10 +260,12 @@ class OwningPolicyAuthorizer final : public Authorizer {
 
 }  // namespace
 
-std::unique_ptr<Authorizer> ServiceSet::MakePolicyAuthorizer(std::string account_id,
-                                                             const Clock& clock) const {
+std::unique_ptr<Authorizer> ServiceSet::MakePolicyAuthorizer(
+    std::string account_id, const Clock& clock,
+    std::vector<std::pair<std::string, ServiceSet*>> other_accounts) const {
   return std::make_unique<OwningPolicyAuthorizer>(services_->iam_store, services_->iam,
-                                                  services_->s3, std::move(account_id), clock);
+                                                  services_->s3, std::move(account_id), clock,
+                                                  std::move(other_accounts));
 }
 
 ServiceSet::~ServiceSet() { services_->StopCloudTrail(); }
@@ -398,6 +412,7 @@ Status App::Start(std::string& notices) {
   m.services = std::move(services).value();
   m.services->RegisterTelemetry(m.telemetry);
   m.authorizer = m.services->MakePolicyAuthorizer(m.config.account_id, m.clock);
+  m.credentials->CacheWhile(m.services->iam_generation());
   // The console is a second front door to the dispatcher: it hands /console requests over, and
   // the console calls back into Dispatcher::Invoke for the operations its users run.
   DispatcherDeps dispatcher_deps{

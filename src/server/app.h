@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -87,10 +89,18 @@ class ServiceSet {
       RandomSource& random);
   // The IAM store, for the console's sign-in (passwords, MFA devices, the account alias).
   services::iam::IamStore& iam_store();
+  // IAM's generation counter (IamService::generation()): moves after every IAM write; caches of
+  // IAM state (credentials, policies) are valid while it stands still.
+  std::function<std::uint64_t()> iam_generation() const;
   // The IAM policy authorizer over these services' IAM store and S3 bucket policies; it must not
   // outlive the ServiceSet.
-  std::unique_ptr<Authorizer> MakePolicyAuthorizer(std::string account_id,
-                                                   const Clock& clock) const;
+  // `other_accounts`: the ServiceSets of other accounts over the same database (tests of
+  // cross-account access), by account id: their principals' policies come from their IAM stores
+  // and their IAM writes move the policy cache's generation too. Principals of any other account
+  // have no policies.
+  std::unique_ptr<Authorizer> MakePolicyAuthorizer(
+      std::string account_id, const Clock& clock,
+      std::vector<std::pair<std::string, ServiceSet*>> other_accounts = {}) const;
 
  private:
   struct Services;

@@ -156,7 +156,13 @@ Status PolicyAuthorizer::Authorize(const AuthorizationRequest& call) const {
     iam::policy::PolicySet set = policies.set;
     std::shared_ptr<const iam::policy::CompiledPolicy> resource_policy;
     std::string resource_id;
+    // Whose resource it is: a bucket's owner; otherwise this server's account, which owns every
+    // other resource, except for S3 calls on no bucket (ListBuckets) or on a bucket that does not
+    // exist, which act in the caller's own account. A principal of another account is then
+    // evaluated by the cross-account rule: its own policies and the resource-based policy must
+    // both allow.
     request.resource_account.clear();
+    if (service != "s3") request.resource_account = deps_.account_id;
     if (!check.bucket.empty() && deps_.bucket_policies) {
       auto bucket = deps_.bucket_policies(check.bucket);
       if (!bucket) return std::move(bucket).error();

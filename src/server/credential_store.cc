@@ -75,10 +75,45 @@ std::optional<auth::Credential> StoreCredentialProvider::FindSession(
   return std::move(*found);
 }
 
+void StoreCredentialProvider::CacheWhile(std::function<std::uint64_t()> generation) {
+  std::unique_lock lock(cache_mutex_);
+  generation_ = std::move(generation);
+  cache_.clear();
+  cached_generation_ = generation_ ? generation_() : 0;
+}
+
 std::optional<auth::Credential> StoreCredentialProvider::Find(
     std::string_view access_key_id) const {
   // Temporary credentials issued by STS: ASIA... ids.
   if (sessions_ && access_key_id.starts_with("ASIA")) return FindSession(access_key_id);
+  if (!generation_) return FindLongTerm(access_key_id);
+  // The generation is read before the store: an entry read under a generation that has moved
+  // since may predate the write that moved it, so it is returned but not kept.
+  const std::uint64_t generation = generation_();
+  {
+    std::shared_lock lock(cache_mutex_);
+    if (generation == cached_generation_) {
+      if (auto it = cache_.find(std::string(access_key_id)); it != cache_.end()) return it->second;
+    }
+  }
+  std::optional<auth::Credential> found = FindLongTerm(access_key_id);
+  if (!found) return found;
+  std::unique_lock lock(cache_mutex_);
+  const std::uint64_t now = generation_();
+  if (now != cached_generation_) {
+    cache_.clear();
+    cached_generation_ = now;
+  }
+  if (generation == now) {
+    // An account has at most a few keys per user; the bound only guards memory.
+    if (cache_.size() >= kMaxCachedKeys) cache_.clear();
+    cache_.insert_or_assign(std::string(access_key_id), *found);
+  }
+  return found;
+}
+
+std::optional<auth::Credential> StoreCredentialProvider::FindLongTerm(
+    std::string_view access_key_id) const {
   auto record = accounts_.FindAccessKey(access_key_id);
   if (!record) {
     // A store failure must not read as "unknown key" silently; it is logged, and the request is

@@ -5,9 +5,10 @@
 // the policies of the IAM user that called GetFederationToken), its permissions boundary, the
 // session policies its temporary credentials carry, and its tags (aws:PrincipalTag/*). Compiled
 // policies are cached by (policy id, version) — managed policy versions are immutable, inline
-// policies are keyed by their text — and each principal's resolved set is cached until the IAM
-// service's generation counter moves (IamService bumps it on every write). Thread-safe: caches are
-// behind one mutex; resolved sets are immutable and shared.
+// policies are keyed by their text — and each principal's resolved set, like the path and tags
+// of the IAM entities requests name (FindIamEntity), is cached until the IAM service's generation
+// counter moves (IamService bumps it on every write). Thread-safe: caches are behind one mutex;
+// resolved sets are immutable and shared.
 #pragma once
 
 #include <cstdint>
@@ -69,23 +70,43 @@ class PolicySetResolver final : public AuthzLookup {
 
   std::optional<Entity> FindIamEntity(Kind kind, std::string_view name) const override;
 
+  // The account the constructor's store belongs to. Once set, a principal of another account
+  // resolves from the store AddAccount registered for its account, or, without one, to no
+  // policies at all (ResolvedPrincipal::exists false): never from this account's store, where an
+  // entity of the same name is someone else. Unset (tests of one account): every principal
+  // resolves from the constructor's store. The generation must also move on the other stores'
+  // writes. Call before use.
+  void SetHomeAccount(std::string account_id);
+  void AddAccount(std::string account_id, services::iam::IamStore& store);
+
   // Drops every cache (benchmarks measure cold resolves with it).
   void Clear();
 
  private:
   Result<std::shared_ptr<ResolvedPrincipal>> Build(const auth::Principal& principal);
-  Status AddEntityPolicies(services::iam::EntityKind kind, const std::string& name,
-                           ResolvedPrincipal& out);
-  Result<ResolvedPrincipal::Named> ManagedPolicy(const std::string& arn);
-  void CheckGeneration();  // REQUIRES: mutex_ held
+  Status AddEntityPolicies(services::iam::IamStore& store, services::iam::EntityKind kind,
+                           const std::string& name, ResolvedPrincipal& out);
+  Result<ResolvedPrincipal::Named> ManagedPolicy(services::iam::IamStore& store,
+                                                 const std::string& arn);
+  services::iam::IamStore* StoreFor(std::string_view account_id);  // null: no store for it
+  void CheckGeneration() const;                                    // REQUIRES: mutex_ held
+  Result<std::optional<Entity>> LoadIamEntity(Kind kind, std::string_view name) const;
 
   services::iam::IamStore& store_;
   const services::iam::ManagedPolicyCatalog& catalog_;
   Generation generation_;
   mutable std::mutex mutex_;
-  std::uint64_t cached_generation_ = 0;
+  std::string home_account_;
+  std::map<std::string, services::iam::IamStore*, std::less<>> other_accounts_;
+  // The generation principals_ and entities_ were read under; both are dropped when it moves.
+  mutable std::uint64_t cached_generation_ = 0;
+  // Keyed by "<id>\n<version>": a customer managed policy's id is its unique id (ANPA...), not
+  // its ARN, because a policy deleted and created again under the same ARN restarts at v1.
   std::map<std::string, std::shared_ptr<const iam::policy::CompiledPolicy>, std::less<>> compiled_;
-  std::map<std::string, std::shared_ptr<const ResolvedPrincipal>, std::less<>> principals_;
+  mutable std::map<std::string, std::shared_ptr<const ResolvedPrincipal>, std::less<>> principals_;
+  // FindIamEntity's answers (request resources' paths and aws:ResourceTag), by kind and name;
+  // nullopt: no such entity.
+  mutable std::map<std::string, std::optional<Entity>, std::less<>> entities_;
 };
 
 }  // namespace tw::server

@@ -2,15 +2,18 @@
 # What policy evaluation costs on the request path: wrk replays one signed iam:GetUser request
 # made by an IAM user (authorized by the policy engine against the user's policies) and the same
 # request made by the account's root user (allowed without evaluation), against one trailwatch in
-# the same run, alternating three rounds each. Prints both rates and user/root: the share of
-# throughput that policy evaluation leaves (issue 4's target: evaluation adds < 5%, ratio ≥ 0.95).
+# the same run, alternating rounds (three by default). Prints both rates and user/root: the share of
+# throughput that policy evaluation leaves (issue 4's target: evaluation adds < 5%, ratio ≥ 0.95);
+# and the server's CPU time per request of both, whose ratio root/user is the same share measured
+# in CPU rather than wall-clock rate (less swayed by other load on a shared machine).
 #
-# Usage: tests/bench/authz_request_path.sh [build/trailwatch] [seconds=5] [connections=32]
+# Usage: tests/bench/authz_request_path.sh [build/trailwatch] [seconds=5] [connections=32] [rounds=3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 binary="${1:-build/trailwatch}"
 seconds="${2:-5}"
 connections="${3:-32}"
+rounds="${4:-3}"
 workdir="$(mktemp -d)"
 pid=""
 cleanup() {
@@ -62,23 +65,43 @@ for name, creds in (("user", Credentials(key["AccessKeyId"], key["SecretAccessKe
         assert b"<UserName>bench</UserName>" in r.read(), name
 PY
 
+# The server's CPU time (user + system, clock ticks) from /proc: on a shared machine the rate
+# follows whatever else runs, while CPU time per request follows mostly the request path.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 run() {
+  local before after
+  before="$(cpu_ticks)"
   wrk -t2 -c"$connections" -d"${seconds}s" -s "$workdir/$1.lua" "http://127.0.0.1:$port/" \
     >"$workdir/$1.out"
+  after="$(cpu_ticks)"
   if grep -q "Non-2xx" "$workdir/$1.out"; then echo "non-2xx answers for $1" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' "$workdir/$1.out"
+  # rate, and server CPU microseconds per request
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {printf "%s:%.2f\n", r, ticks / hz * 1e6 / n}' \
+    "$workdir/$1.out"
 }
 user=()
 root=()
-for _ in 1 2 3; do
-  user+=("$(run user)")
-  root+=("$(run root)")
+# Which principal goes first alternates, so neither always meets the larger event history (the
+# CloudTrail recorder's inserts grow dearer as it fills).
+for round in $(seq "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then
+    user+=("$(run user)")
+    root+=("$(run root)")
+  else
+    root+=("$(run root)")
+    user+=("$(run user)")
+  fi
 done
-python3 - "${user[@]}" "${root[@]}" <<'PY'
+python3 - "$rounds" "${user[@]}" "${root[@]}" <<'PY'
 import statistics, sys
-values = [float(v) for v in sys.argv[1:]]
-user, root = values[:3], values[3:]
-u, r = statistics.median(user), statistics.median(root)
-print(f"iam GetUser, signed, keep-alive, medians of 3 rounds: IAM user (policy evaluated) {u:,.0f} req/s, "
+n = int(sys.argv[1])
+values = [tuple(float(x) for x in v.split(":")) for v in sys.argv[2:]]
+user, root = values[:n], values[n:]
+u, r = statistics.median(v[0] for v in user), statistics.median(v[0] for v in root)
+print(f"iam GetUser, signed, keep-alive, medians of {n} rounds: IAM user (policy evaluated) {u:,.0f} req/s, "
       f"root (no evaluation) {r:,.0f} req/s, user/root {u / r:.3f}")
+uc, rc = statistics.median(v[1] for v in user), statistics.median(v[1] for v in root)
+print(f"server CPU per request, medians of {n} rounds: IAM user {uc:.1f} us, root {rc:.1f} us, "
+      f"root/user {rc / uc:.3f} (the throughput ratio a CPU-bound server would show)")
 PY

@@ -136,6 +136,16 @@ Result<Value> StsService::AssumeRole(RequestContext& context, const Value& input
 
   bool mfa = caller.mfa_authenticated;
   std::optional<std::int64_t> mfa_at = mfa ? caller.mfa_authenticated_millis : std::nullopt;
+  // A caller of another account: its identity policies and MFA devices live in that account's
+  // IAM store, which this service does not read. The request path's authorizer has already
+  // evaluated it by the cross-account rule (the caller's own policies and this role's trust
+  // policy must both allow) before this handler runs.
+  const bool other_account = caller.account_id != account_id_;
+  if (auto serial = iam::OptionalString(input, "SerialNumber"); serial && other_account) {
+    return AwsError::Make("AccessDenied", 403,
+                          "trailwatch does not check the MFA devices of callers from another "
+                          "account (SerialNumber with a cross-account AssumeRole)");
+  }
   if (auto serial = iam::OptionalString(input, "SerialNumber")) {
     auto check = iam::CheckMfaCode(
         iam_, caller.type == auth::PrincipalType::kIamUser ? caller.user_name : std::string(),
@@ -152,55 +162,61 @@ Result<Value> StsService::AssumeRole(RequestContext& context, const Value& input
   }
 
   // The decision: trust policy (resource-based, required) and the caller's identity policies.
-  auto trust = policy::CompilePolicy(role->assume_role_policy);
-  if (!trust) return std::move(trust).error();
-  auto loaded = LoadCallerPolicies(caller);
-  if (!loaded) return std::move(loaded).error();
-  std::vector<policy::CompiledPolicy> compiled;
-  compiled.reserve(loaded->identity.size() + 1);
-  policy::PolicySet set;
-  set.resource_policy_required = true;
-  set.resource.push_back({&*trust, stored_arn});
-  for (const auto& [id, doc] : loaded->identity) {
-    auto c = policy::CompilePolicy(doc);
-    if (!c) continue;  // stored documents were validated on write
-    compiled.push_back(std::move(*c));
-    set.identity.push_back({&compiled.back(), id});
-  }
-  if (loaded->boundary) {
-    auto c = policy::CompilePolicy(*loaded->boundary);
-    set.permissions_boundary.emplace();
-    if (c) {
+  auto decide = [&]() -> Status {
+    auto trust = policy::CompilePolicy(role->assume_role_policy);
+    if (!trust) return std::move(trust).error();
+    auto loaded = LoadCallerPolicies(caller);
+    if (!loaded) return std::move(loaded).error();
+    std::vector<policy::CompiledPolicy> compiled;
+    compiled.reserve(loaded->identity.size() + 1);
+    policy::PolicySet set;
+    set.resource_policy_required = true;
+    set.resource.push_back({&*trust, stored_arn});
+    for (const auto& [id, doc] : loaded->identity) {
+      auto c = policy::CompilePolicy(doc);
+      if (!c) continue;  // stored documents were validated on write
       compiled.push_back(std::move(*c));
-      set.permissions_boundary->push_back({&compiled.back(), "boundary"});
+      set.identity.push_back({&compiled.back(), id});
     }
-  }
-  policy::Request request;
-  request.action = "sts:AssumeRole";
-  request.resource = stored_arn;
-  request.principal.kind =
-      chained ? policy::CallerKind::kAssumedRole : policy::CallerKind::kIamUser;
-  request.principal.arn = caller.arn;
-  request.principal.account_id = caller.account_id;
-  request.principal.user_id = caller.user_id;
-  if (chained) {
-    auto caller_role = iam_.GetRole(caller.user_name);
-    if (caller_role) {
-      request.principal.role_arn =
-          iam::IamArn(account_id_, "role", caller_role->path, caller_role->name);
+    if (loaded->boundary) {
+      auto c = policy::CompilePolicy(*loaded->boundary);
+      set.permissions_boundary.emplace();
+      if (c) {
+        compiled.push_back(std::move(*c));
+        set.permissions_boundary->push_back({&compiled.back(), "boundary"});
+      }
     }
-  } else {
-    request.principal.user_name = caller.user_name;
-  }
-  request.context.Set("aws:MultiFactorAuthPresent", mfa ? "true" : "false");
-  request.context.Set("aws:CurrentTime", FormatIso8601(EpochMillis(context.clock.Now()), false));
-  request.context.Set("sts:RoleSessionName", session_name);
-  if (auto external_id = iam::OptionalString(input, "ExternalId")) {
-    request.context.Set("sts:ExternalId", *external_id);
-  }
-  policy::AddPrincipalContextKeys(request);
-  if (policy::Evaluate(set, request).decision != policy::Decision::kAllow) {
-    return NotAuthorized(caller, role_arn);
+    policy::Request request;
+    request.action = "sts:AssumeRole";
+    request.resource = stored_arn;
+    request.principal.kind =
+        chained ? policy::CallerKind::kAssumedRole : policy::CallerKind::kIamUser;
+    request.principal.arn = caller.arn;
+    request.principal.account_id = caller.account_id;
+    request.principal.user_id = caller.user_id;
+    if (chained) {
+      auto caller_role = iam_.GetRole(caller.user_name);
+      if (caller_role) {
+        request.principal.role_arn =
+            iam::IamArn(account_id_, "role", caller_role->path, caller_role->name);
+      }
+    } else {
+      request.principal.user_name = caller.user_name;
+    }
+    request.context.Set("aws:MultiFactorAuthPresent", mfa ? "true" : "false");
+    request.context.Set("aws:CurrentTime", FormatIso8601(EpochMillis(context.clock.Now()), false));
+    request.context.Set("sts:RoleSessionName", session_name);
+    if (auto external_id = iam::OptionalString(input, "ExternalId")) {
+      request.context.Set("sts:ExternalId", *external_id);
+    }
+    policy::AddPrincipalContextKeys(request);
+    if (policy::Evaluate(set, request).decision != policy::Decision::kAllow) {
+      return NotAuthorized(caller, role_arn);
+    }
+    return {};
+  };
+  if (!other_account) {
+    if (Status allowed = decide(); !allowed) return std::move(allowed).error();
   }
 
   iam::SessionRecord session;
