@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/trail_record.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 
@@ -269,8 +270,11 @@ std::vector<pipeline::TrailResource> Resources(const ApiCall& call) {
   return out;
 }
 
-bool IsDataEvent(const ApiCall& call) {
-  // S3 object-level calls are data events; everything else here is a management event.
+// Data events (AWS CloudTrail User Guide, "Logging data events"): S3 object-level calls, SNS
+// Publish and PublishBatch on topics, and CloudWatch Logs' log-event reads and writes. They are
+// high-volume data-plane calls: event history does not keep them, and a trail logs them only
+// when its event selectors ask for that data resource type.
+bool IsDataEventCall(const ApiCall& call) {
   static constexpr std::string_view kS3Data[] = {"GetObject",
                                                  "PutObject",
                                                  "HeadObject",
@@ -287,14 +291,29 @@ bool IsDataEvent(const ApiCall& call) {
                                                  "GetObjectTagging",
                                                  "PutObjectTagging",
                                                  "DeleteObjectTagging"};
-  if (!call.service || call.service->name() != "s3") return false;
-  for (std::string_view op : kS3Data) {
-    if (op == call.operation_name) return true;
-  }
+  static constexpr std::string_view kSnsData[] = {"Publish", "PublishBatch"};
+  static constexpr std::string_view kLogsData[] = {
+      "PutLogEvents", "GetLogEvents", "FilterLogEvents", "GetLogRecord", "StartLiveTail"};
+  if (!call.service) return false;
+  const std::string_view service = call.service->name();
+  auto listed = [&](const auto& ops) {
+    return std::find(std::begin(ops), std::end(ops), call.operation_name) != std::end(ops);
+  };
+  if (service == "s3") return listed(kS3Data);
+  if (service == "sns") return listed(kSnsData);
+  if (service == "logs") return listed(kLogsData);
   return false;
 }
 
+// The ARN a data event's resources element names (data event selectors match it).
+std::string DataResourceArn(const pipeline::TrailResource& r) {
+  if (r.type.starts_with("AWS::S3::")) return "arn:aws:s3:::" + r.name;
+  return r.name;
+}
+
 }  // namespace
+
+bool IsDataEvent(const ApiCall& call) { return IsDataEventCall(call); }
 
 bool IsReadOnlyOperation(std::string_view name) {
   static constexpr std::string_view kPrefixes[] = {"Get",    "List",     "Describe", "Lookup",
@@ -337,7 +356,12 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   event.resources = Resources(call);
   const bool data_event = IsDataEvent(call);
   event.event_category = data_event ? "Data" : "Management";
-  // Object-level events name the object too (data event selectors match its ARN).
+  if (call.error) event.error_code = call.error->code;
+  const bool global =
+      call.service && (call.service->name() == "iam" || call.service->name() == "sts");
+  event.aws_region = global || call.region.empty() ? "us-east-1" : call.region;
+  // Object-level events name the object too (data event selectors match its ARN); a log group's
+  // data events name the group by ARN (resources.ARN selectors match it).
   if (data_event && call.input && call.input->is_structure()) {
     std::string_view bucket = call.input->GetString("Bucket");
     std::string_view key = call.input->GetString("Key");
@@ -345,11 +369,13 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
       event.resources.insert(event.resources.begin(),
                              {"AWS::S3::Object", std::string(bucket) + "/" + std::string(key)});
     }
+    for (pipeline::TrailResource& r : event.resources) {
+      if (r.type == "AWS::Logs::LogGroup" && !r.name.starts_with("arn:")) {
+        r.name = "arn:aws:logs:" + event.aws_region + ":" + call.recipient_account_id +
+                 ":log-group:" + r.name;
+      }
+    }
   }
-  if (call.error) event.error_code = call.error->code;
-  const bool global =
-      call.service && (call.service->name() == "iam" || call.service->name() == "sts");
-  event.aws_region = global || call.region.empty() ? "us-east-1" : call.region;
   event.event_source = call.service ? EventSource(*call.service) : "unknown";
 
   json::object record;
@@ -384,7 +410,7 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
     for (const auto& r : event.resources) {
       json::object item;
       item["type"] = r.type;
-      item["ARN"] = "arn:aws:s3:::" + r.name;
+      item["ARN"] = DataResourceArn(r);
       resources.push_back(std::move(item));
     }
     record["resources"] = std::move(resources);

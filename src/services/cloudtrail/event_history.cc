@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "services/cloudtrail/event_history.h"
 
+#include <algorithm>
 #include <span>
 
 #include "common/embedded.h"
@@ -81,9 +82,12 @@ Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEven
 }
 
 Status EventHistory::Append(const std::vector<pipeline::TrailEvent>& events) {
-  if (events.empty()) return {};
+  // Event history keeps management (and Insights) events; data events reach trails only.
+  auto kept = [](const pipeline::TrailEvent& e) { return e.event_category != "Data"; };
+  if (std::none_of(events.begin(), events.end(), kept)) return {};
   return db_->Write([&](Connection& c) -> Status {
     for (const pipeline::TrailEvent& e : events) {
+      if (!kept(e)) continue;
       if (auto inserted = InsertLocked(c, e, std::nullopt); !inserted) return inserted.error();
     }
     return {};

@@ -51,6 +51,7 @@ class TrailDeliverer final : public StoredEventsListener {
   TrailDeliverer& operator=(const TrailDeliverer&) = delete;
 
   void OnStored(std::vector<pipeline::TrailEvent>& batch) override;
+  bool WantsDataEvents() const override { return registry_.any_logging_data(); }
   // Where Insights events are stored for LookupEvents (EventCategory=insight); set before use.
   void SetInsightHistory(EventHistory* history) { insight_history_ = history; }
 

@@ -189,6 +189,27 @@ TEST_F(CloudTrailTest, ReplayedEventsAreStoredOnce) {
   EXPECT_EQ(Lookup(Value::MakeStructure())->Find("Events")->as_list().size(), 2u);
 }
 
+// Event history keeps management events only: a recorded data event (S3 object call, SNS
+// Publish, PutLogEvents) reaches trails that select it but is never stored or looked up.
+TEST_F(CloudTrailTest, DataEventsAreNotKeptInEventHistory) {
+  pipeline::TrailEvent data = Event(1, "PutLogEvents", "root");
+  data.event_source = "logs.amazonaws.com";
+  data.event_category = "Data";
+  ASSERT_TRUE(history_->Append({data}));
+  recorder_->Record(Event(2, "CreateUser", "root"));
+  pipeline::TrailEvent publish = Event(3, "Publish", "root");
+  publish.event_source = "sns.amazonaws.com";
+  publish.event_category = "Data";
+  recorder_->Record(std::move(publish));
+  recorder_->Flush();
+  auto all = Lookup(Value::MakeStructure());
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->Find("Events")->as_list().size(), 1u);
+  EXPECT_EQ(all->Find("Events")->as_list()[0].GetString("EventName"), "CreateUser");
+  // Nobody listens (no trail): the recorder says data events are not wanted.
+  EXPECT_FALSE(recorder_->WantsDataEvents());
+}
+
 // Imported events: stored once by id (a re-import is a no-op), found by LookupEvents at their
 // original time, and kept 90 days from the import rather than from their event time.
 TEST_F(CloudTrailTest, ImportedEventsAreStoredOnceAndExpireFromTheirImport) {
