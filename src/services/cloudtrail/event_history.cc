@@ -56,6 +56,20 @@ Result<std::unique_ptr<EventHistory>> EventHistory::Open(const std::filesystem::
 
 Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEvent& e,
                                         std::optional<std::int64_t> imported_at) {
+  if (imported_at) {
+    // A record CloudTrail files carry has whole seconds; the event this server recorded live
+    // has milliseconds. Same id within that second: already here.
+    const std::int64_t second = e.event_time_millis - ((e.event_time_millis % 1000) + 1000) % 1000;
+    auto known = c.Prepare(
+        "SELECT 1 FROM events WHERE event_time >= ? AND event_time < ? AND event_id = ? LIMIT 1");
+    if (!known) return known.error();
+    if (Status st = known->BindAll(second, second + 1000, e.event_id); !st) return st.error();
+    auto step = known->Step();
+    if (!step) return step.error();
+    const bool found = *step == StepResult::kRow;
+    known->Reset();
+    if (found) return false;
+  }
   auto insert = c.Prepare(
       "INSERT OR IGNORE INTO events (event_id, event_time, recipient_account_id, aws_region, "
       "event_source, event_name, event_category, read_only, username, access_key_id, "
@@ -69,7 +83,8 @@ Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEven
     return st.error();
   }
   if (Status st = insert->Exec(); !st) return st.error();
-  // Events carry ids, so a batch stored twice (a retry after an unclear failure) is harmless.
+  // Events carry ids and (event_time, event_id) is unique, so a batch stored twice (a retry
+  // after an unclear failure) is harmless.
   if (c.Changes() == 0) return false;
   const std::int64_t seq = c.LastInsertRowId();
   for (const pipeline::TrailResource& r : e.resources) {

@@ -238,5 +238,21 @@ TEST_F(CloudTrailTest, ImportedEventsAreStoredOnceAndExpireFromTheirImport) {
   EXPECT_EQ(Lookup(input)->Find("Events")->as_list().size(), 0u);
 }
 
+// An event recorded live (milliseconds) and later imported from the trail's own log file (whole
+// seconds, same eventID) is the same event: stored once.
+TEST_F(CloudTrailTest, ImportingARecordedEventKeepsOneCopy) {
+  pipeline::TrailEvent live = Event(7, "CreateUser", "alice");
+  live.event_time_millis = kNow - 5'000 + 731;
+  ASSERT_TRUE(history_->Append({live}));
+  pipeline::TrailEvent imported = live;
+  imported.event_time_millis = kNow - 5'000;
+  pipeline::TrailEvent other = Event(8, "CreateUser", "alice");
+  other.event_time_millis = kNow - 5'000;
+  auto result = history_->AppendImported({imported, other}, kNow);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(*result, (std::vector<bool>{false, true}));
+  EXPECT_EQ(Lookup(Value::MakeStructure())->Find("Events")->as_list().size(), 2u);
+}
+
 }  // namespace
 }  // namespace tw::services::cloudtrail
