@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "common/strings.h"
 #include "common/time_format.h"
 
 namespace tw::server {
@@ -169,57 +170,75 @@ std::string EventSource(const protocol::ServiceModel& service) {
   return service.endpoint_prefix() + ".amazonaws.com";
 }
 
-json::object UserIdentity(const ApiCall& call) {
-  json::object identity;
+// Appends `"key":` (a comma first unless the object just opened).
+void Key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out.push_back(',');
+  AppendJsonString(out, key);
+  out.push_back(':');
+}
+
+void StringField(std::string& out, std::string_view key, std::string_view value) {
+  Key(out, key);
+  AppendJsonString(out, value);
+}
+
+void BoolField(std::string& out, std::string_view key, bool value) {
+  Key(out, key);
+  out += value ? "true" : "false";
+}
+
+// The record is written straight into one string (no JSON tree): it is built on the request
+// thread for every call, so it costs one growing buffer rather than a node per field.
+void AppendUserIdentity(std::string& out, const ApiCall& call) {
+  out.push_back('{');
   const auth::Principal* p = call.principal;
   if (!p) {
-    identity["type"] = "Unknown";
-    if (!call.access_key_id.empty()) identity["accessKeyId"] = call.access_key_id;
-    return identity;
+    StringField(out, "type", "Unknown");
+    if (!call.access_key_id.empty()) StringField(out, "accessKeyId", call.access_key_id);
+    out.push_back('}');
+    return;
   }
+  std::string_view type = "Unknown";
   switch (p->type) {
     case auth::PrincipalType::kRoot:
-      identity["type"] = "Root";
+      type = "Root";
       break;
     case auth::PrincipalType::kIamUser:
-      identity["type"] = "IAMUser";
+      type = "IAMUser";
       break;
     case auth::PrincipalType::kAssumedRole:
-      identity["type"] = "AssumedRole";
+      type = "AssumedRole";
       break;
     case auth::PrincipalType::kFederatedUser:
-      identity["type"] = "FederatedUser";
+      type = "FederatedUser";
       break;
     case auth::PrincipalType::kAwsService:
-      identity["type"] = "AWSService";
+      type = "AWSService";
       break;
   }
-  identity["principalId"] = p->user_id;
-  identity["arn"] = p->arn;
-  identity["accountId"] = p->account_id;
-  identity["accessKeyId"] = call.access_key_id;
-  if (p->type == auth::PrincipalType::kIamUser) identity["userName"] = p->user_name;
+  StringField(out, "type", type);
+  StringField(out, "principalId", p->user_id);
+  StringField(out, "arn", p->arn);
+  StringField(out, "accountId", p->account_id);
+  StringField(out, "accessKeyId", call.access_key_id);
+  if (p->type == auth::PrincipalType::kIamUser) StringField(out, "userName", p->user_name);
   if (call.from_console) {
-    json::object attributes;
-    attributes["creationDate"] = FormatIso8601(call.session_created_millis, false);
-    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
-    json::object context;
-    context["sessionIssuer"] = json::object();
-    context["webIdFederationData"] = json::object();
-    context["attributes"] = std::move(attributes);
-    identity["sessionContext"] = std::move(context);
+    Key(out, "sessionContext");
+    out += "{\"sessionIssuer\":{},\"webIdFederationData\":{},\"attributes\":{";
+    StringField(out, "creationDate", FormatIso8601(call.session_created_millis, false));
+    StringField(out, "mfaAuthenticated", p->mfa_authenticated ? "true" : "false");
+    out += "}}";
   } else if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
-    json::object attributes;
+    Key(out, "sessionContext");
+    out += "{\"attributes\":{";
     // When the temporary credentials were issued, as AWS records it.
     if (p->session_issued_millis) {
-      attributes["creationDate"] = FormatIso8601(*p->session_issued_millis, false);
+      StringField(out, "creationDate", FormatIso8601(*p->session_issued_millis, false));
     }
-    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
-    json::object context;
-    context["attributes"] = std::move(attributes);
-    identity["sessionContext"] = std::move(context);
+    StringField(out, "mfaAuthenticated", p->mfa_authenticated ? "true" : "false");
+    out += "}}";
   }
-  return identity;
+  out.push_back('}');
 }
 
 // LookupEvents' Username: the user name, "root" for the root user, the session for a role.
@@ -378,49 +397,64 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   }
   event.event_source = call.service ? EventSource(*call.service) : "unknown";
 
-  json::object record;
-  record["eventVersion"] = kEventVersion;
-  record["userIdentity"] = UserIdentity(call);
-  record["eventTime"] = FormatIso8601(call.event_time_millis, false);
-  record["eventSource"] = event.event_source;
-  record["eventName"] = event.event_name;
-  record["awsRegion"] = event.aws_region;
-  record["sourceIPAddress"] = call.source_ip;
-  record["userAgent"] = call.user_agent;
+  std::string& out = event.record_json;
+  out.reserve(1024);
+  out.push_back('{');
+  StringField(out, "eventVersion", kEventVersion);
+  Key(out, "userIdentity");
+  AppendUserIdentity(out, call);
+  StringField(out, "eventTime", FormatIso8601(call.event_time_millis, false));
+  StringField(out, "eventSource", event.event_source);
+  StringField(out, "eventName", event.event_name);
+  StringField(out, "awsRegion", event.aws_region);
+  StringField(out, "sourceIPAddress", call.source_ip);
+  StringField(out, "userAgent", call.user_agent);
   if (call.error) {
-    record["errorCode"] = call.error->code;
-    record["errorMessage"] = call.error->message;
+    StringField(out, "errorCode", call.error->code);
+    StringField(out, "errorMessage", call.error->message);
   }
   const Shape* input_shape = call.operation ? call.operation->input : nullptr;
   const Shape* output_shape = call.operation ? call.operation->output : nullptr;
   const bool s3 = call.service && call.service->name() == "s3";
-  record["requestParameters"] =
-      s3 ? S3RequestParameters(call) : RenderElements(call.input, input_shape);
+  auto append_value = [&out](const json::value& v) {
+    if (v.is_null()) {
+      out += "null";
+    } else {
+      out += json::serialize(v);
+    }
+  };
+  Key(out, "requestParameters");
+  append_value(s3 ? S3RequestParameters(call) : RenderElements(call.input, input_shape));
   // S3 answers most calls with headers or an empty body, recorded as null; CreateMultipartUpload
   // is the exception whose ids a reader needs.
   const bool s3_response = s3 && call.operation_name == "CreateMultipartUpload";
-  record["responseElements"] = (call.error || event.read_only || (s3 && !s3_response))
-                                   ? json::value(nullptr)
-                                   : RenderElements(call.output, output_shape);
-  record["requestID"] = call.request_id;
-  record["eventID"] = call.event_id;
-  record["readOnly"] = event.read_only;
-  if (data_event && !event.resources.empty()) {
-    json::array resources;
-    for (const auto& r : event.resources) {
-      json::object item;
-      item["type"] = r.type;
-      item["ARN"] = DataResourceArn(r);
-      resources.push_back(std::move(item));
-    }
-    record["resources"] = std::move(resources);
+  Key(out, "responseElements");
+  if (call.error || event.read_only || (s3 && !s3_response)) {
+    out += "null";
+  } else {
+    append_value(RenderElements(call.output, output_shape));
   }
-  record["eventType"] = "AwsApiCall";
-  record["managementEvent"] = !data_event;
-  record["recipientAccountId"] = call.recipient_account_id;
-  record["eventCategory"] = event.event_category;
-  if (call.from_console) record["sessionCredentialFromConsole"] = "true";
-  event.record_json = json::serialize(record);
+  StringField(out, "requestID", call.request_id);
+  StringField(out, "eventID", call.event_id);
+  BoolField(out, "readOnly", event.read_only);
+  if (data_event && !event.resources.empty()) {
+    Key(out, "resources");
+    out.push_back('[');
+    for (std::size_t i = 0; i < event.resources.size(); ++i) {
+      if (i) out.push_back(',');
+      out.push_back('{');
+      StringField(out, "type", event.resources[i].type);
+      StringField(out, "ARN", DataResourceArn(event.resources[i]));
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+  StringField(out, "eventType", "AwsApiCall");
+  BoolField(out, "managementEvent", !data_event);
+  StringField(out, "recipientAccountId", call.recipient_account_id);
+  StringField(out, "eventCategory", event.event_category);
+  if (call.from_console) StringField(out, "sessionCredentialFromConsole", "true");
+  out.push_back('}');
   return event;
 }
 
