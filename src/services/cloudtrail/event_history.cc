@@ -78,10 +78,13 @@ Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEven
   if (Status st = insert->BindAll(e.event_id, e.event_time_millis, e.recipient_account_id,
                                   e.aws_region, e.event_source, e.event_name, e.event_category,
                                   static_cast<std::int64_t>(e.read_only), e.username,
-                                  e.access_key_id, e.error_code, e.record_json, imported_at);
+                                  e.access_key_id, e.error_code);
       !st) {
     return st.error();
   }
+  // The record (the row's bulk) is bound in place: `e` outlives this insert.
+  if (Status st = insert->BindUncopied(12, e.record_json); !st) return st.error();
+  if (Status st = insert->Bind(13, imported_at); !st) return st.error();
   if (Status st = insert->Exec(); !st) return st.error();
   // Events carry ids and (event_time, event_id) is unique, so a batch stored twice (a retry
   // after an unclear failure) is harmless.
