@@ -38,22 +38,23 @@ wait_up() {
   return 1
 }
 
+# Locals carry a prefix so that the caller's VAR (often "port") is not shadowed.
 start_trailwatch() {
-  local var="$1" name="$2" binary="$3" port
+  local _bench_var="$1" _bench_name="$2" _bench_binary="$3" _bench_port
   shift 3
-  port="$(free_port)"
-  "$binary" serve --listen "127.0.0.1:$port" --data-dir "$workdir/$name" --log-level warn "$@" \
-    >"$workdir/$name.log" 2>&1 &
+  _bench_port="$(free_port)"
+  "$_bench_binary" serve --listen "127.0.0.1:$_bench_port" --data-dir "$workdir/$_bench_name" \
+    --log-level warn "$@" >"$workdir/$_bench_name.log" 2>&1 &
   bench_pids+=($!)
-  printf -v "$var" '%s' "$port"
+  printf -v "$_bench_var" '%s' "$_bench_port"
 }
 
 start_moto() {
-  local port
-  port="$(free_port)"
-  moto_server -H 127.0.0.1 -p "$port" >"$workdir/moto.log" 2>&1 &
+  local _bench_port
+  _bench_port="$(free_port)"
+  moto_server -H 127.0.0.1 -p "$_bench_port" >"$workdir/moto.log" 2>&1 &
   bench_pids+=($!)
-  printf -v "$1" '%s' "$port"
+  printf -v "$1" '%s' "$_bench_port"
 }
 
 signed_query_lua() {
