@@ -57,13 +57,15 @@ Result<std::unique_ptr<EventHistory>> EventHistory::Open(const std::filesystem::
 Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEvent& e,
                                         std::optional<std::int64_t> imported_at) {
   if (imported_at) {
-    // A record CloudTrail files carry has whole seconds; the event this server recorded live
-    // has milliseconds. Same id within that second: already here.
+    // Already here: an imported event with this id (any time), or the event this server
+    // recorded live, which has milliseconds where CloudTrail's files carry whole seconds.
     const std::int64_t second = e.event_time_millis - ((e.event_time_millis % 1000) + 1000) % 1000;
     auto known = c.Prepare(
-        "SELECT 1 FROM events WHERE event_time >= ? AND event_time < ? AND event_id = ? LIMIT 1");
+        "SELECT 1 FROM events WHERE imported_at IS NOT NULL AND event_id = ?1 UNION ALL "
+        "SELECT 1 FROM events WHERE event_time >= ?2 AND event_time < ?3 AND event_id = ?1 "
+        "LIMIT 1");
     if (!known) return known.error();
-    if (Status st = known->BindAll(second, second + 1000, e.event_id); !st) return st.error();
+    if (Status st = known->BindAll(e.event_id, second, second + 1000); !st) return st.error();
     auto step = known->Step();
     if (!step) return step.error();
     const bool found = *step == StepResult::kRow;

@@ -2,8 +2,9 @@
 -- about one leaf page of it per event, all over the file (most of the history writer's page
 -- writes under load; tests/bench/request_path.sh --recording). Uniqueness is now kept by
 -- (event_time, event_id), which grows at its right edge like the time index: a retried batch
--- is still stored once, and an import finds an event it already has by time and id (its
--- records carry whole seconds; see EventHistory::AppendImported). SQLite cannot drop a column
+-- is still stored once, and an import finds an event it already has by id: an imported one
+-- through events_imported_by_id, one recorded live by time and id (the files carry whole
+-- seconds; see EventHistory::AppendImported). SQLite cannot drop a column
 -- constraint, so both tables are rebuilt (event_resources references events; it is moved first
 -- so dropping the old events table cascades into nothing).
 CREATE TABLE events_new (
@@ -38,5 +39,8 @@ ALTER TABLE event_resources_new RENAME TO event_resources;
 CREATE UNIQUE INDEX events_by_time_and_id ON events(event_time, event_id);
 CREATE INDEX events_by_time ON events(recipient_account_id, aws_region, event_time DESC, seq DESC);
 CREATE INDEX events_by_imported_at ON events(imported_at) WHERE imported_at IS NOT NULL;
+-- Imported records are unique by event id alone (as before), whatever their times; only they
+-- are in this index, so live recording never touches it.
+CREATE INDEX events_imported_by_id ON events(event_id) WHERE imported_at IS NOT NULL;
 CREATE INDEX event_resources_by_seq ON event_resources(seq);
 CREATE INDEX event_resources_by_name ON event_resources(name);

@@ -248,9 +248,13 @@ TEST_F(CloudTrailTest, ImportingARecordedEventKeepsOneCopy) {
   imported.event_time_millis = kNow - 5'000;
   pipeline::TrailEvent other = Event(8, "CreateUser", "alice");
   other.event_time_millis = kNow - 5'000;
-  auto result = history_->AppendImported({imported, other}, kNow);
+  // An imported record is known by its id whatever its time (an import of files that repeat
+  // an eventID at another time stores it once, as before).
+  pipeline::TrailEvent repeated = other;
+  repeated.event_time_millis = kNow - 3'000;
+  auto result = history_->AppendImported({imported, other, repeated}, kNow);
   ASSERT_TRUE(result);
-  EXPECT_EQ(*result, (std::vector<bool>{false, true}));
+  EXPECT_EQ(*result, (std::vector<bool>{false, true, false}));
   EXPECT_EQ(Lookup(Value::MakeStructure())->Find("Events")->as_list().size(), 2u);
 }
 
