@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace tw {
@@ -43,6 +45,28 @@ std::string RandomSource::FromAlphabet(std::string_view alphabet, std::size_t si
 }
 
 void SecureRandom::Fill(void* out, std::size_t size) {
+  // Small requests (ids: a request id and an event id per API call) come from a per-thread
+  // block of RAND_bytes output, each byte handed out once: one RAND_bytes call per 4 KiB
+  // instead of one per id (RAND_bytes takes locks and was ~3% of the request path).
+  constexpr std::size_t kBlock = 4096;
+  constexpr std::size_t kSmall = 64;
+  struct Pool {
+    unsigned char bytes[kBlock];
+    std::size_t used = kBlock;
+  };
+  thread_local Pool pool;
+  if (size <= kSmall) {
+    if (kBlock - pool.used < size) {
+      if (RAND_bytes(pool.bytes, static_cast<int>(kBlock)) != 1) {
+        throw std::runtime_error("RAND_bytes failed");
+      }
+      pool.used = 0;
+    }
+    std::memcpy(out, pool.bytes + pool.used, size);
+    OPENSSL_cleanse(pool.bytes + pool.used, size);  // never handed out or left behind twice
+    pool.used += size;
+    return;
+  }
   if (RAND_bytes(static_cast<unsigned char*>(out), static_cast<int>(size)) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }

@@ -36,6 +36,9 @@ class TrailSink {
  public:
   virtual ~TrailSink() = default;
   virtual void Record(TrailEvent event) = 0;
+  // False when no trail would log a data event now (event history never keeps them), so the
+  // caller may skip building data events' records at all.
+  virtual bool WantsDataEvents() const { return true; }
 };
 
 }  // namespace tw::pipeline

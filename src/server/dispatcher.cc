@@ -269,8 +269,11 @@ void Dispatcher::Audit(const http::HttpRequest& request, const std::string& requ
   if (!deps_.trail_sink || !call.service) return;
   ApiCall record;
   record.service = call.service;
-  record.operation = call.operation;
   record.operation_name = call.operation_name;
+  // A data event (PutLogEvents, Publish, S3 object calls) no trail selects is not recorded at
+  // all: event history does not keep data events, so its record would be built for nothing.
+  if (IsDataEvent(record) && !deps_.trail_sink->WantsDataEvents()) return;
+  record.operation = call.operation;
   record.principal = call.principal ? &*call.principal : nullptr;
   record.access_key_id = call.access_key_id;
   record.recipient_account_id = deps_.account_id;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/trail_record.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "common/strings.h"
 #include "common/time_format.h"
 
 namespace tw::server {
@@ -168,57 +170,75 @@ std::string EventSource(const protocol::ServiceModel& service) {
   return service.endpoint_prefix() + ".amazonaws.com";
 }
 
-json::object UserIdentity(const ApiCall& call) {
-  json::object identity;
+// Appends `"key":` (a comma first unless the object just opened).
+void Key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out.push_back(',');
+  AppendJsonString(out, key);
+  out.push_back(':');
+}
+
+void StringField(std::string& out, std::string_view key, std::string_view value) {
+  Key(out, key);
+  AppendJsonString(out, value);
+}
+
+void BoolField(std::string& out, std::string_view key, bool value) {
+  Key(out, key);
+  out += value ? "true" : "false";
+}
+
+// The record is written straight into one string (no JSON tree): it is built on the request
+// thread for every call, so it costs one growing buffer rather than a node per field.
+void AppendUserIdentity(std::string& out, const ApiCall& call) {
+  out.push_back('{');
   const auth::Principal* p = call.principal;
   if (!p) {
-    identity["type"] = "Unknown";
-    if (!call.access_key_id.empty()) identity["accessKeyId"] = call.access_key_id;
-    return identity;
+    StringField(out, "type", "Unknown");
+    if (!call.access_key_id.empty()) StringField(out, "accessKeyId", call.access_key_id);
+    out.push_back('}');
+    return;
   }
+  std::string_view type = "Unknown";
   switch (p->type) {
     case auth::PrincipalType::kRoot:
-      identity["type"] = "Root";
+      type = "Root";
       break;
     case auth::PrincipalType::kIamUser:
-      identity["type"] = "IAMUser";
+      type = "IAMUser";
       break;
     case auth::PrincipalType::kAssumedRole:
-      identity["type"] = "AssumedRole";
+      type = "AssumedRole";
       break;
     case auth::PrincipalType::kFederatedUser:
-      identity["type"] = "FederatedUser";
+      type = "FederatedUser";
       break;
     case auth::PrincipalType::kAwsService:
-      identity["type"] = "AWSService";
+      type = "AWSService";
       break;
   }
-  identity["principalId"] = p->user_id;
-  identity["arn"] = p->arn;
-  identity["accountId"] = p->account_id;
-  identity["accessKeyId"] = call.access_key_id;
-  if (p->type == auth::PrincipalType::kIamUser) identity["userName"] = p->user_name;
+  StringField(out, "type", type);
+  StringField(out, "principalId", p->user_id);
+  StringField(out, "arn", p->arn);
+  StringField(out, "accountId", p->account_id);
+  StringField(out, "accessKeyId", call.access_key_id);
+  if (p->type == auth::PrincipalType::kIamUser) StringField(out, "userName", p->user_name);
   if (call.from_console) {
-    json::object attributes;
-    attributes["creationDate"] = FormatIso8601(call.session_created_millis, false);
-    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
-    json::object context;
-    context["sessionIssuer"] = json::object();
-    context["webIdFederationData"] = json::object();
-    context["attributes"] = std::move(attributes);
-    identity["sessionContext"] = std::move(context);
+    Key(out, "sessionContext");
+    out += "{\"sessionIssuer\":{},\"webIdFederationData\":{},\"attributes\":{";
+    StringField(out, "creationDate", FormatIso8601(call.session_created_millis, false));
+    StringField(out, "mfaAuthenticated", p->mfa_authenticated ? "true" : "false");
+    out += "}}";
   } else if (p->session_expires_millis || p->type == auth::PrincipalType::kAssumedRole) {
-    json::object attributes;
+    Key(out, "sessionContext");
+    out += "{\"attributes\":{";
     // When the temporary credentials were issued, as AWS records it.
     if (p->session_issued_millis) {
-      attributes["creationDate"] = FormatIso8601(*p->session_issued_millis, false);
+      StringField(out, "creationDate", FormatIso8601(*p->session_issued_millis, false));
     }
-    attributes["mfaAuthenticated"] = p->mfa_authenticated ? "true" : "false";
-    json::object context;
-    context["attributes"] = std::move(attributes);
-    identity["sessionContext"] = std::move(context);
+    StringField(out, "mfaAuthenticated", p->mfa_authenticated ? "true" : "false");
+    out += "}}";
   }
-  return identity;
+  out.push_back('}');
 }
 
 // LookupEvents' Username: the user name, "root" for the root user, the session for a role.
@@ -295,8 +315,11 @@ std::string RecordedErrorCode(const ApiCall& call) {
   return code;
 }
 
-bool IsDataEvent(const ApiCall& call) {
-  // S3 object-level calls are data events; everything else here is a management event.
+// Data events (AWS CloudTrail User Guide, "Logging data events"): S3 object-level calls, SNS
+// Publish and PublishBatch on topics, and CloudWatch Logs' log-event reads and writes. They are
+// high-volume data-plane calls: event history does not keep them, and a trail logs them only
+// when its event selectors ask for that data resource type.
+bool IsDataEventCall(const ApiCall& call) {
   static constexpr std::string_view kS3Data[] = {"GetObject",
                                                  "PutObject",
                                                  "HeadObject",
@@ -313,14 +336,29 @@ bool IsDataEvent(const ApiCall& call) {
                                                  "GetObjectTagging",
                                                  "PutObjectTagging",
                                                  "DeleteObjectTagging"};
-  if (!call.service || call.service->name() != "s3") return false;
-  for (std::string_view op : kS3Data) {
-    if (op == call.operation_name) return true;
-  }
+  static constexpr std::string_view kSnsData[] = {"Publish", "PublishBatch"};
+  static constexpr std::string_view kLogsData[] = {
+      "PutLogEvents", "GetLogEvents", "FilterLogEvents", "GetLogRecord", "StartLiveTail"};
+  if (!call.service) return false;
+  const std::string_view service = call.service->name();
+  auto listed = [&](const auto& ops) {
+    return std::find(std::begin(ops), std::end(ops), call.operation_name) != std::end(ops);
+  };
+  if (service == "s3") return listed(kS3Data);
+  if (service == "sns") return listed(kSnsData);
+  if (service == "logs") return listed(kLogsData);
   return false;
 }
 
+// The ARN a data event's resources element names (data event selectors match it).
+std::string DataResourceArn(const pipeline::TrailResource& r) {
+  if (r.type.starts_with("AWS::S3::")) return "arn:aws:s3:::" + r.name;
+  return r.name;
+}
+
 }  // namespace
+
+bool IsDataEvent(const ApiCall& call) { return IsDataEventCall(call); }
 
 bool IsReadOnlyOperation(std::string_view name) {
   static constexpr std::string_view kPrefixes[] = {"Get",    "List",     "Describe", "Lookup",
@@ -363,7 +401,13 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
   event.resources = Resources(call);
   const bool data_event = IsDataEvent(call);
   event.event_category = data_event ? "Data" : "Management";
-  // Object-level events name the object too (data event selectors match its ARN).
+  // LookupEvents and Insights attribute errors by the code the record carries.
+  if (call.error) event.error_code = RecordedErrorCode(call);
+  const bool global =
+      call.service && (call.service->name() == "iam" || call.service->name() == "sts");
+  event.aws_region = global || call.region.empty() ? "us-east-1" : call.region;
+  // Object-level events name the object too (data event selectors match its ARN); a log group's
+  // data events name the group by ARN (resources.ARN selectors match it).
   if (data_event && call.input && call.input->is_structure()) {
     std::string_view bucket = call.input->GetString("Bucket");
     std::string_view key = call.input->GetString("Key");
@@ -371,57 +415,73 @@ pipeline::TrailEvent BuildTrailEvent(const ApiCall& call) {
       event.resources.insert(event.resources.begin(),
                              {"AWS::S3::Object", std::string(bucket) + "/" + std::string(key)});
     }
+    for (pipeline::TrailResource& r : event.resources) {
+      if (r.type == "AWS::Logs::LogGroup" && !r.name.starts_with("arn:")) {
+        r.name = "arn:aws:logs:" + event.aws_region + ":" + call.recipient_account_id +
+                 ":log-group:" + r.name;
+      }
+    }
   }
-  // LookupEvents and Insights attribute errors by the code the record carries.
-  if (call.error) event.error_code = RecordedErrorCode(call);
-  const bool global =
-      call.service && (call.service->name() == "iam" || call.service->name() == "sts");
-  event.aws_region = global || call.region.empty() ? "us-east-1" : call.region;
   event.event_source = call.service ? EventSource(*call.service) : "unknown";
 
-  json::object record;
-  record["eventVersion"] = kEventVersion;
-  record["userIdentity"] = UserIdentity(call);
-  record["eventTime"] = FormatIso8601(call.event_time_millis, false);
-  record["eventSource"] = event.event_source;
-  record["eventName"] = event.event_name;
-  record["awsRegion"] = event.aws_region;
-  record["sourceIPAddress"] = call.source_ip;
-  record["userAgent"] = call.user_agent;
+  std::string& out = event.record_json;
+  out.reserve(1024);
+  out.push_back('{');
+  StringField(out, "eventVersion", kEventVersion);
+  Key(out, "userIdentity");
+  AppendUserIdentity(out, call);
+  StringField(out, "eventTime", FormatIso8601(call.event_time_millis, false));
+  StringField(out, "eventSource", event.event_source);
+  StringField(out, "eventName", event.event_name);
+  StringField(out, "awsRegion", event.aws_region);
+  StringField(out, "sourceIPAddress", call.source_ip);
+  StringField(out, "userAgent", call.user_agent);
   if (call.error) {
-    record["errorCode"] = event.error_code;
-    record["errorMessage"] = call.error->message;
+    StringField(out, "errorCode", event.error_code);
+    StringField(out, "errorMessage", call.error->message);
   }
   const Shape* input_shape = call.operation ? call.operation->input : nullptr;
   const Shape* output_shape = call.operation ? call.operation->output : nullptr;
   const bool s3 = call.service && call.service->name() == "s3";
-  record["requestParameters"] =
-      s3 ? S3RequestParameters(call) : RenderElements(call.input, input_shape);
+  auto append_value = [&out](const json::value& v) {
+    if (v.is_null()) {
+      out += "null";
+    } else {
+      out += json::serialize(v);
+    }
+  };
+  Key(out, "requestParameters");
+  append_value(s3 ? S3RequestParameters(call) : RenderElements(call.input, input_shape));
   // S3 answers most calls with headers or an empty body, recorded as null; CreateMultipartUpload
   // is the exception whose ids a reader needs.
   const bool s3_response = s3 && call.operation_name == "CreateMultipartUpload";
-  record["responseElements"] = (call.error || event.read_only || (s3 && !s3_response))
-                                   ? json::value(nullptr)
-                                   : RenderElements(call.output, output_shape);
-  record["requestID"] = call.request_id;
-  record["eventID"] = call.event_id;
-  record["readOnly"] = event.read_only;
-  if (data_event && !event.resources.empty()) {
-    json::array resources;
-    for (const auto& r : event.resources) {
-      json::object item;
-      item["type"] = r.type;
-      item["ARN"] = "arn:aws:s3:::" + r.name;
-      resources.push_back(std::move(item));
-    }
-    record["resources"] = std::move(resources);
+  Key(out, "responseElements");
+  if (call.error || event.read_only || (s3 && !s3_response)) {
+    out += "null";
+  } else {
+    append_value(RenderElements(call.output, output_shape));
   }
-  record["eventType"] = "AwsApiCall";
-  record["managementEvent"] = !data_event;
-  record["recipientAccountId"] = call.recipient_account_id;
-  record["eventCategory"] = event.event_category;
-  if (call.from_console) record["sessionCredentialFromConsole"] = "true";
-  event.record_json = json::serialize(record);
+  StringField(out, "requestID", call.request_id);
+  StringField(out, "eventID", call.event_id);
+  BoolField(out, "readOnly", event.read_only);
+  if (data_event && !event.resources.empty()) {
+    Key(out, "resources");
+    out.push_back('[');
+    for (std::size_t i = 0; i < event.resources.size(); ++i) {
+      if (i) out.push_back(',');
+      out.push_back('{');
+      StringField(out, "type", event.resources[i].type);
+      StringField(out, "ARN", DataResourceArn(event.resources[i]));
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+  StringField(out, "eventType", "AwsApiCall");
+  BoolField(out, "managementEvent", !data_event);
+  StringField(out, "recipientAccountId", call.recipient_account_id);
+  StringField(out, "eventCategory", event.event_category);
+  if (call.from_console) StringField(out, "sessionCredentialFromConsole", "true");
+  out.push_back('}');
   return event;
 }
 

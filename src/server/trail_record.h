@@ -44,6 +44,10 @@ struct ApiCall {
 
 pipeline::TrailEvent BuildTrailEvent(const ApiCall& call);
 
+// Whether the call is a CloudTrail data event (S3 object-level calls, SNS Publish/PublishBatch,
+// CloudWatch Logs' log-event reads and writes), by service and operation name only.
+bool IsDataEvent(const ApiCall& call);
+
 // Whether an operation only reads (CloudTrail's readOnly): Get*, List*, Describe*, Lookup*, ...
 bool IsReadOnlyOperation(std::string_view operation_name);
 

@@ -14,19 +14,12 @@ binary="${1:-build/trailwatch}"
 seconds="${2:-5}"
 connections="${3:-32}"
 rounds="${4:-3}"
-workdir="$(mktemp -d)"
-pid=""
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
+source tests/bench/lib.sh
+bench_init
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$binary" serve --listen "127.0.0.1:$port" --data-dir "$workdir/data" --log-level warn \
-  >"$workdir/tw.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
+start_trailwatch port data "$binary"
+pid="${bench_pids[-1]}"
+wait_up "http://127.0.0.1:$port/health"
 
 # The user, with a policy of ten statements (the last allows iam:GetUser on itself), and one
 # signed request per principal.

@@ -23,55 +23,18 @@ binary="${1:-build/trailwatch}"
 seconds="${2:-10}"
 connections="${3:-32}"
 threads=2
-workdir="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
+source tests/bench/lib.sh
+bench_init
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "server at $1 did not start" >&2
-  return 1
-}
-
-tw_port="$(free_port)"
-"$binary" serve --listen "127.0.0.1:$tw_port" --data-dir "$workdir/data" --log-level warn \
-  >"$workdir/tw.log" 2>&1 &
-pids+=($!)
-moto_port="$(free_port)"
-moto_server -H 127.0.0.1 -p "$moto_port" >"$workdir/moto.log" 2>&1 &
-pids+=($!)
+start_trailwatch tw_port data "$binary"
+start_moto moto_port
 wait_up "http://127.0.0.1:$tw_port/health"
 wait_up "http://127.0.0.1:$moto_port/"
 
 # Sign one request per server (the Host header is part of the signature).
-for target in tw:$tw_port moto:$moto_port; do
-  name="${target%%:*}"
-  port="${target##*:}"
-  python3 - "$port" >"$workdir/$name.lua" <<'PY'
-import sys
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-port = sys.argv[1]
-body = "Action=GetCallerIdentity&Version=2011-06-15"
-req = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body,
-                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-SigV4Auth(Credentials("test", "test"), "sts", "us-east-1").add_auth(req)
-print('wrk.method = "POST"')
-print(f'wrk.body = "{body}"')
-for k, v in req.headers.items():
-    print(f'wrk.headers["{k}"] = "{v}"')
-PY
-done
+body="Action=GetCallerIdentity&Version=2011-06-15"
+signed_query_lua "$tw_port" sts "$body" >"$workdir/tw.lua"
+signed_query_lua "$moto_port" sts "$body" >"$workdir/moto.lua"
 
 # Both must answer the signed request correctly before they are measured.
 for target in tw:$tw_port moto:$moto_port; do

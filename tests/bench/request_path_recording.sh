@@ -7,33 +7,11 @@ binary="${1:-build/trailwatch}"
 seconds="${2:-10}"
 connections="${3:-32}"
 threads=2
-workdir="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+bench_init
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "server at $1 did not start" >&2
-  return 1
-}
-
-off_port="$(free_port)"
-"$binary" serve --listen "127.0.0.1:$off_port" --data-dir "$workdir/off" --log-level warn \
-  --no-cloudtrail-recording >"$workdir/off.log" 2>&1 &
-pids+=($!)
-on_port="$(free_port)"
-"$binary" serve --listen "127.0.0.1:$on_port" --data-dir "$workdir/on" --log-level warn \
-  --trail-delivery-seconds 5 --trail-digest-seconds 60 >"$workdir/on.log" 2>&1 &
-pids+=($!)
+start_trailwatch off_port off "$binary" --no-cloudtrail-recording
+start_trailwatch on_port on "$binary" --trail-delivery-seconds 5 --trail-digest-seconds 60
 wait_up "http://127.0.0.1:$off_port/health"
 wait_up "http://127.0.0.1:$on_port/health"
 
@@ -67,25 +45,9 @@ ct.create_trail(Name="bench", S3BucketName="bench-trail", EnableLogFileValidatio
 ct.start_logging(Name="bench")
 PY
 
-for target in off:$off_port on:$on_port; do
-  name="${target%%:*}"
-  port="${target##*:}"
-  python3 - "$port" >"$workdir/$name.lua" <<'PY'
-import sys
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-port = sys.argv[1]
-body = "Action=GetCallerIdentity&Version=2011-06-15"
-req = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body,
-                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-SigV4Auth(Credentials("test", "test"), "sts", "us-east-1").add_auth(req)
-print('wrk.method = "POST"')
-print(f'wrk.body = "{body}"')
-for k, v in req.headers.items():
-    print(f'wrk.headers["{k}"] = "{v}"')
-PY
-done
+body="Action=GetCallerIdentity&Version=2011-06-15"
+signed_query_lua "$off_port" sts "$body" >"$workdir/off.lua"
+signed_query_lua "$on_port" sts "$body" >"$workdir/on.lua"
 
 run() {
   wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$workdir/$1.lua" \

@@ -18,32 +18,11 @@ cd "$(dirname "$0")/../.."
 binary="${1:-build/trailwatch}"
 seconds="${2:-8}"
 shared="${TW_SHARED_DIR:-$(cd .. && pwd)/shared}"
-workdir="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
+source tests/bench/lib.sh
+bench_init
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "server at $1 did not start" >&2
-  return 1
-}
-
-tw_port="$(free_port)"
-"$binary" serve --listen "127.0.0.1:$tw_port" --data-dir "$workdir/data" --log-level warn \
-  >"$workdir/tw.log" 2>&1 &
-pids+=($!)
-moto_port="$(free_port)"
-moto_server -H 127.0.0.1 -p "$moto_port" >"$workdir/moto.log" 2>&1 &
-pids+=($!)
+start_trailwatch tw_port data "$binary"
+start_moto moto_port
 wait_up "http://127.0.0.1:$tw_port/health"
 wait_up "http://127.0.0.1:$moto_port/"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "services/cloudtrail/event_history.h"
 
+#include <algorithm>
 #include <span>
 
 #include "common/embedded.h"
@@ -55,6 +56,22 @@ Result<std::unique_ptr<EventHistory>> EventHistory::Open(const std::filesystem::
 
 Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEvent& e,
                                         std::optional<std::int64_t> imported_at) {
+  if (imported_at) {
+    // Already here: an imported event with this id (any time), or the event this server
+    // recorded live, which has milliseconds where CloudTrail's files carry whole seconds.
+    const std::int64_t second = e.event_time_millis - ((e.event_time_millis % 1000) + 1000) % 1000;
+    auto known = c.Prepare(
+        "SELECT 1 FROM events WHERE imported_at IS NOT NULL AND event_id = ?1 UNION ALL "
+        "SELECT 1 FROM events WHERE event_time >= ?2 AND event_time < ?3 AND event_id = ?1 "
+        "LIMIT 1");
+    if (!known) return known.error();
+    if (Status st = known->BindAll(e.event_id, second, second + 1000); !st) return st.error();
+    auto step = known->Step();
+    if (!step) return step.error();
+    const bool found = *step == StepResult::kRow;
+    known->Reset();
+    if (found) return false;
+  }
   auto insert = c.Prepare(
       "INSERT OR IGNORE INTO events (event_id, event_time, recipient_account_id, aws_region, "
       "event_source, event_name, event_category, read_only, username, access_key_id, "
@@ -63,12 +80,16 @@ Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEven
   if (Status st = insert->BindAll(e.event_id, e.event_time_millis, e.recipient_account_id,
                                   e.aws_region, e.event_source, e.event_name, e.event_category,
                                   static_cast<std::int64_t>(e.read_only), e.username,
-                                  e.access_key_id, e.error_code, e.record_json, imported_at);
+                                  e.access_key_id, e.error_code);
       !st) {
     return st.error();
   }
+  // The record (the row's bulk) is bound in place: `e` outlives this insert.
+  if (Status st = insert->BindUncopied(12, e.record_json); !st) return st.error();
+  if (Status st = insert->Bind(13, imported_at); !st) return st.error();
   if (Status st = insert->Exec(); !st) return st.error();
-  // Events carry ids, so a batch stored twice (a retry after an unclear failure) is harmless.
+  // Events carry ids and (event_time, event_id) is unique, so a batch stored twice (a retry
+  // after an unclear failure) is harmless.
   if (c.Changes() == 0) return false;
   const std::int64_t seq = c.LastInsertRowId();
   for (const pipeline::TrailResource& r : e.resources) {
@@ -81,9 +102,12 @@ Result<bool> EventHistory::InsertLocked(Connection& c, const pipeline::TrailEven
 }
 
 Status EventHistory::Append(const std::vector<pipeline::TrailEvent>& events) {
-  if (events.empty()) return {};
+  // Event history keeps management (and Insights) events; data events reach trails only.
+  auto kept = [](const pipeline::TrailEvent& e) { return e.event_category != "Data"; };
+  if (std::none_of(events.begin(), events.end(), kept)) return {};
   return db_->Write([&](Connection& c) -> Status {
     for (const pipeline::TrailEvent& e : events) {
+      if (!kept(e)) continue;
       if (auto inserted = InsertLocked(c, e, std::nullopt); !inserted) return inserted.error();
     }
     return {};

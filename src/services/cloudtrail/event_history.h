@@ -59,6 +59,8 @@ class EventHistory {
 
   static Result<std::unique_ptr<EventHistory>> Open(const std::filesystem::path& data_dir);
 
+  // Stores the batch's management and Insights events in one transaction; data events are left
+  // out (AWS's event history has no data events; trails that select them get them).
   Status Append(const std::vector<pipeline::TrailEvent>& events);
   // Stores events imported from CloudTrail log files in one transaction, marked as imported at
   // `imported_at_millis` (their retention counts from then, not from their event time). An event

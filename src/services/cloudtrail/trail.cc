@@ -197,6 +197,26 @@ bool TrailSelects(const Trail& trail, const pipeline::TrailEvent& event) {
   return false;
 }
 
+bool MayLogDataEvents(const Trail& trail) {
+  if (trail.advanced_selectors) {
+    for (const AdvancedEventSelector& s : *trail.advanced_selectors) {
+      bool data = true;
+      for (const FieldSelector& f : s.field_selectors) {
+        if (f.field == "eventCategory" && !f.equals.empty() &&
+            std::find(f.equals.begin(), f.equals.end(), "Data") == f.equals.end()) {
+          data = false;
+        }
+      }
+      if (data) return true;
+    }
+    return false;
+  }
+  for (const EventSelector& s : trail.event_selectors) {
+    if (!s.data_resources.empty()) return true;
+  }
+  return false;
+}
+
 std::string TrailToJson(const Trail& t) {
   json::object o;
   o["account_id"] = t.account_id;

@@ -99,6 +99,9 @@ struct TrailState {
 // Whether `trail` (logging or not) selects `event`: Region scope, global service events, then
 // its basic or advanced event selectors.
 bool TrailSelects(const Trail& trail, const pipeline::TrailEvent& event);
+// Whether the trail's selectors can select any data event (basic selectors with data resources,
+// or an advanced selector whose eventCategory is not only Management); false for the default.
+bool MayLogDataEvents(const Trail& trail);
 bool IsGlobalServiceEvent(const pipeline::TrailEvent& event);
 
 std::string TrailToJson(const Trail& trail);

@@ -59,6 +59,7 @@ class TrailDeliverer final : public StoredEventsListener {
   TrailDeliverer& operator=(const TrailDeliverer&) = delete;
 
   void OnStored(std::vector<pipeline::TrailEvent>& batch) override;
+  bool WantsDataEvents() const override { return registry_.any_logging_data(); }
   // Where Insights events are stored for LookupEvents (EventCategory=insight), and whose
   // database keeps the Insights baselines across restarts; set before use.
   void SetInsightHistory(EventHistory* history) { insight_history_ = history; }

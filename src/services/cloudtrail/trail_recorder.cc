@@ -14,7 +14,13 @@ namespace {
 // Under load the writer takes what queued meanwhile, up to this many per transaction: bigger
 // batches write each touched index page once for many events.
 constexpr std::size_t kBatch = 8192;
+// How long the writer lets a batch gather. Under load (the previous batch was large) longer:
+// fewer, larger transactions, each rewriting the right-edge pages of the table and its indexes
+// once. A lone call (an alarm chain's CreateBucket) lingers briefly; LookupEvents and shutdown
+// flush at once.
 constexpr std::chrono::milliseconds kLinger{10};
+constexpr std::chrono::milliseconds kBusyLinger{50};
+constexpr std::size_t kBusyBatch = 256;
 constexpr std::int64_t kPurgeEveryMillis = 3600 * 1000;
 
 }  // namespace
@@ -80,6 +86,7 @@ void TrailRecorder::Run() {
   LowerThreadPriority();
   std::int64_t last_purge = 0;
   std::vector<pipeline::TrailEvent> batch;
+  std::size_t last_count = 0;
   std::unique_lock lock(mu_);
   while (true) {
     work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
@@ -90,7 +97,7 @@ void TrailRecorder::Run() {
     // Group commit: let the requests arriving in the next moments join this transaction (one
     // fsync and one write of each touched index page for all of them), unless someone waits.
     if (queue_.size() < kBatch && !stopping_ && flushing_ == 0) {
-      work_cv_.wait_for(lock, kLinger,
+      work_cv_.wait_for(lock, last_count >= kBusyBatch ? kBusyLinger : kLinger,
                         [&] { return queue_.size() >= kBatch || stopping_ || flushing_ > 0; });
     }
     while (!queue_.empty() && batch.size() < kBatch) {
@@ -111,6 +118,7 @@ void TrailRecorder::Run() {
       spdlog::critical("cloudtrail: {} events could not be stored and are lost", batch.size());
     }
     const std::size_t count = batch.size();
+    last_count = count;
     if (StoredEventsListener* listener = listener_.load()) listener->OnStored(batch);
     const std::int64_t now = EpochMillis(clock_.Now());
     if (now - last_purge >= kPurgeEveryMillis) {

@@ -27,6 +27,8 @@ class StoredEventsListener {
  public:
   virtual ~StoredEventsListener() = default;
   virtual void OnStored(std::vector<pipeline::TrailEvent>& batch) = 0;
+  // Whether a data event would reach any trail now.
+  virtual bool WantsDataEvents() const { return true; }
 };
 
 // Lowers the calling thread's scheduling priority (nice 10); CloudTrail's background writers
@@ -41,6 +43,11 @@ class TrailRecorder final : public pipeline::TrailSink {
   TrailRecorder& operator=(const TrailRecorder&) = delete;
 
   void Record(pipeline::TrailEvent event) override;
+  // Data events are not kept in event history: only a trail that selects them wants them.
+  bool WantsDataEvents() const override {
+    const StoredEventsListener* listener = listener_.load();
+    return listener && listener->WantsDataEvents();
+  }
   // Returns once every event recorded before the call is stored (LookupEvents reads its writes).
   void Flush();
   // Stores everything queued and stops the writer; Record after this stores synchronously.

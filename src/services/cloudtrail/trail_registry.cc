@@ -34,12 +34,15 @@ Result<std::unique_ptr<TrailRegistry>> TrailRegistry::Load(store::Database& data
 void TrailRegistry::Publish() {
   auto list = std::make_shared<std::vector<TrailPtr>>();
   int logging = 0;
+  int data = 0;
   for (const auto& [key, trail] : trails_) {
     list->push_back(trail);
     if (trail->logging) ++logging;
+    if (trail->logging && MayLogDataEvents(*trail)) ++data;
   }
   snapshot_ = std::move(list);
   logging_count_.store(logging, std::memory_order_relaxed);
+  data_count_.store(data, std::memory_order_relaxed);
 }
 
 TrailRegistry::Snapshot TrailRegistry::trails() const {

@@ -32,6 +32,8 @@ class TrailRegistry {
   Snapshot trails() const;
   // True when at least one trail is logging (the recorder skips fan-out otherwise).
   bool any_logging() const { return logging_count_.load(std::memory_order_relaxed) > 0; }
+  // True when a logging trail's selectors may select data events.
+  bool any_logging_data() const { return data_count_.load(std::memory_order_relaxed) > 0; }
 
   // The trail a request in `region` means by `name_or_arn`: a trail of that Region, or a
   // multi-Region trail of another Region (its shadow); by ARN, exactly that trail.
@@ -64,6 +66,7 @@ class TrailRegistry {
   std::map<std::string, bool> dirty_;         // GUARDED_BY(mu_)
   Snapshot snapshot_;                         // GUARDED_BY(mu_)
   std::atomic<int> logging_count_{0};
+  std::atomic<int> data_count_{0};
 };
 
 }  // namespace tw::services::cloudtrail

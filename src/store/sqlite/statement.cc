@@ -61,6 +61,11 @@ Status Statement::Bind(int index, std::string_view text) {
       sqlite3_bind_text64(stmt_, index, NonNull(text), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+Status Statement::BindUncopied(int index, std::string_view text) {
+  return Check(
+      sqlite3_bind_text64(stmt_, index, NonNull(text), text.size(), SQLITE_STATIC, SQLITE_UTF8));
+}
+
 Status Statement::Bind(int index, Blob blob) {
   return Check(
       sqlite3_bind_blob64(stmt_, index, NonNull(blob.bytes), blob.bytes.size(), SQLITE_TRANSIENT));

@@ -47,7 +47,10 @@ class Statement {
   Status Bind(int index, double value);
   Status Bind(int index, std::string_view text);  // copied by SQLite; empty binds '' not NULL
   Status Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
-  Status Bind(int index, Blob blob);       // copied by SQLite
+  Status Bind(int index, Blob blob);  // copied by SQLite
+  // Binds text SQLite does not copy: `text` must stay unchanged until the statement is stepped
+  // to completion and reset (for large values bound in a hot loop, such as event records).
+  Status BindUncopied(int index, std::string_view text);
   Status Bind(int index, std::nullptr_t);  // NULL
   Status Bind(int index, std::nullopt_t) { return Bind(index, nullptr); }
   template <typename T>

@@ -184,6 +184,59 @@ TEST(TrailRecordTest, S3ObjectCallsAreDataEvents) {
   EXPECT_TRUE(r.contains("resources"));
 }
 
+// As AWS classifies them ("Logging data events", CloudTrail User Guide): SNS Publish and
+// PublishBatch and CloudWatch Logs' log-event calls are data events, not management events, and
+// name their topic or log group by ARN; the topic's and group's configuration calls stay
+// management events.
+TEST(TrailRecordTest, SnsPublishAndLogEventCallsAreDataEvents) {
+  auth::Principal alice = Alice();
+  ApiCall publish = Call("sns", "Publish", &alice);
+  Value input = Value::MakeStructure();
+  input.Set("TopicArn", "arn:aws:sns:eu-west-1:000000000000:alerts");
+  input.Set("Message", "hello");
+  publish.input = &input;
+  EXPECT_TRUE(IsDataEvent(publish));
+  pipeline::TrailEvent event = BuildTrailEvent(publish);
+  EXPECT_EQ(event.event_category, "Data");
+  json::object r = Parse(event);
+  EXPECT_EQ(r["managementEvent"], false);
+  EXPECT_EQ(r["eventCategory"], "Data");
+  ASSERT_TRUE(r.contains("resources"));
+  json::object resource = r["resources"].as_array().at(0).as_object();
+  EXPECT_EQ(resource["type"], "AWS::SNS::Topic");
+  EXPECT_EQ(resource["ARN"], "arn:aws:sns:eu-west-1:000000000000:alerts");
+  EXPECT_TRUE(IsDataEvent(Call("sns", "PublishBatch", &alice)));
+  EXPECT_FALSE(IsDataEvent(Call("sns", "CreateTopic", &alice)));
+  EXPECT_FALSE(IsDataEvent(Call("sns", "Subscribe", &alice)));
+
+  ApiCall put = Call("logs", "PutLogEvents", &alice);
+  Value put_input = Value::MakeStructure();
+  put_input.Set("logGroupName", "app");
+  put_input.Set("logStreamName", "web-1");
+  put.input = &put_input;
+  pipeline::TrailEvent put_event = BuildTrailEvent(put);
+  EXPECT_EQ(put_event.event_category, "Data");
+  ASSERT_EQ(put_event.resources.size(), 1u);
+  EXPECT_EQ(put_event.resources[0].type, "AWS::Logs::LogGroup");
+  EXPECT_EQ(put_event.resources[0].name, "arn:aws:logs:eu-west-1:000000000000:log-group:app");
+  for (const char* op : {"GetLogEvents", "FilterLogEvents", "GetLogRecord", "StartLiveTail"}) {
+    EXPECT_TRUE(IsDataEvent(Call("logs", op, &alice))) << op;
+  }
+  for (const char* op : {"CreateLogGroup", "CreateLogStream", "DescribeLogGroups",
+                         "PutMetricFilter", "StartQuery"}) {
+    ApiCall management = Call("logs", op, &alice);
+    EXPECT_FALSE(IsDataEvent(management)) << op;
+  }
+  ApiCall create = Call("logs", "CreateLogGroup", &alice);
+  Value create_input = Value::MakeStructure();
+  create_input.Set("logGroupName", "app");
+  create.input = &create_input;
+  pipeline::TrailEvent create_event = BuildTrailEvent(create);
+  EXPECT_EQ(create_event.event_category, "Management");
+  ASSERT_EQ(create_event.resources.size(), 1u);
+  EXPECT_EQ(create_event.resources[0].name, "app");  // LookupEvents' ResourceName
+}
+
 // As in the real records of ../shared/data/cloudtrail: bucketName (not the SDK's Bucket), Host,
 // the subresource as an empty string, body structures under their XML names with S3's namespace,
 // the bucket policy as JSON, and no response elements.

@@ -189,6 +189,27 @@ TEST_F(CloudTrailTest, ReplayedEventsAreStoredOnce) {
   EXPECT_EQ(Lookup(Value::MakeStructure())->Find("Events")->as_list().size(), 2u);
 }
 
+// Event history keeps management events only: a recorded data event (S3 object call, SNS
+// Publish, PutLogEvents) reaches trails that select it but is never stored or looked up.
+TEST_F(CloudTrailTest, DataEventsAreNotKeptInEventHistory) {
+  pipeline::TrailEvent data = Event(1, "PutLogEvents", "root");
+  data.event_source = "logs.amazonaws.com";
+  data.event_category = "Data";
+  ASSERT_TRUE(history_->Append({data}));
+  recorder_->Record(Event(2, "CreateUser", "root"));
+  pipeline::TrailEvent publish = Event(3, "Publish", "root");
+  publish.event_source = "sns.amazonaws.com";
+  publish.event_category = "Data";
+  recorder_->Record(std::move(publish));
+  recorder_->Flush();
+  auto all = Lookup(Value::MakeStructure());
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->Find("Events")->as_list().size(), 1u);
+  EXPECT_EQ(all->Find("Events")->as_list()[0].GetString("EventName"), "CreateUser");
+  // Nobody listens (no trail): the recorder says data events are not wanted.
+  EXPECT_FALSE(recorder_->WantsDataEvents());
+}
+
 // Imported events: stored once by id (a re-import is a no-op), found by LookupEvents at their
 // original time, and kept 90 days from the import rather than from their event time.
 TEST_F(CloudTrailTest, ImportedEventsAreStoredOnceAndExpireFromTheirImport) {
@@ -215,6 +236,26 @@ TEST_F(CloudTrailTest, ImportedEventsAreStoredOnceAndExpireFromTheirImport) {
   // ...until 90 days after its import.
   ASSERT_TRUE(history_->PurgeBefore(kNow + 1));
   EXPECT_EQ(Lookup(input)->Find("Events")->as_list().size(), 0u);
+}
+
+// An event recorded live (milliseconds) and later imported from the trail's own log file (whole
+// seconds, same eventID) is the same event: stored once.
+TEST_F(CloudTrailTest, ImportingARecordedEventKeepsOneCopy) {
+  pipeline::TrailEvent live = Event(7, "CreateUser", "alice");
+  live.event_time_millis = kNow - 5'000 + 731;
+  ASSERT_TRUE(history_->Append({live}));
+  pipeline::TrailEvent imported = live;
+  imported.event_time_millis = kNow - 5'000;
+  pipeline::TrailEvent other = Event(8, "CreateUser", "alice");
+  other.event_time_millis = kNow - 5'000;
+  // An imported record is known by its id whatever its time (an import of files that repeat
+  // an eventID at another time stores it once, as before).
+  pipeline::TrailEvent repeated = other;
+  repeated.event_time_millis = kNow - 3'000;
+  auto result = history_->AppendImported({imported, other, repeated}, kNow);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(*result, (std::vector<bool>{false, true, false}));
+  EXPECT_EQ(Lookup(Value::MakeStructure())->Find("Events")->as_list().size(), 2u);
 }
 
 }  // namespace

@@ -127,6 +127,43 @@ TEST(TrailSelects, AdvancedSelectors) {
   EXPECT_FALSE(TrailSelects(t, Event("CreateKey", "kms.amazonaws.com")));
 }
 
+// SNS Publish and CloudWatch Logs' log-event calls are data events: the default trail and basic
+// selectors (which name only S3 objects, Lambda functions and DynamoDB tables) never log them;
+// an advanced selector on their resources.type does. MayLogDataEvents tells the recorder
+// whether building a data event's record is worth it.
+TEST(TrailSelects, SnsAndLogsDataEventsOnlyWhenSelected) {
+  pipeline::TrailEvent publish = Event("Publish", "sns.amazonaws.com");
+  publish.event_category = "Data";
+  publish.resources.push_back({"AWS::SNS::Topic", "arn:aws:sns:us-east-1:000000000000:alerts"});
+  pipeline::TrailEvent put = Event("PutLogEvents", "logs.amazonaws.com");
+  put.event_category = "Data";
+  put.resources.push_back(
+      {"AWS::Logs::LogGroup", "arn:aws:logs:us-east-1:000000000000:log-group:app"});
+
+  Trail t = BaseTrail();
+  EXPECT_FALSE(MayLogDataEvents(t));
+  EXPECT_FALSE(TrailSelects(t, publish));
+  EXPECT_FALSE(TrailSelects(t, put));
+  EXPECT_TRUE(TrailSelects(t, Event("CreateTopic", "sns.amazonaws.com")));
+
+  t.event_selectors = {EventSelector{"All", true, {{"AWS::S3::Object", {"arn:aws:s3"}}}, {}}};
+  EXPECT_TRUE(MayLogDataEvents(t));
+  EXPECT_FALSE(TrailSelects(t, publish));
+  EXPECT_FALSE(TrailSelects(t, put));
+
+  FieldSelector data{"eventCategory", {"Data"}, {}, {}, {}, {}, {}};
+  FieldSelector topics{"resources.type", {"AWS::SNS::Topic"}, {}, {}, {}, {}, {}};
+  t.advanced_selectors = std::vector<AdvancedEventSelector>{{"publish", {data, topics}}};
+  EXPECT_TRUE(MayLogDataEvents(t));
+  EXPECT_TRUE(TrailSelects(t, publish));
+  EXPECT_FALSE(TrailSelects(t, put));
+
+  FieldSelector management{"eventCategory", {"Management"}, {}, {}, {}, {}, {}};
+  t.advanced_selectors = std::vector<AdvancedEventSelector>{{"mgmt", {management}}};
+  EXPECT_FALSE(MayLogDataEvents(t));
+  EXPECT_FALSE(TrailSelects(t, publish));
+}
+
 TEST(TrailJson, RoundTrip) {
   Trail t = BaseTrail();
   t.s3_prefix = "p";
