@@ -80,12 +80,13 @@ assert sys.argv[2] == "s3" or "LatestCloudWatchLogsDeliveryTime" in status, stat
 files = boto3.client("s3", **kw).list_objects_v2(Bucket="bench-trail").get("KeyCount", 0)
 print(f"trail delivered {files} files", file=sys.stderr)
 PY
-python3 - "${offs[*]}" "${ons[*]}" <<'PY'
+python3 - "${offs[*]}" "${ons[*]}" "$trail" <<'PY'
 import statistics, sys
 offs = [float(x) for x in sys.argv[1].split()]
 ons = [float(x) for x in sys.argv[2].split()]
+mode = "recording, no trail" if sys.argv[3] == "none" else f"recording + active trail ({sys.argv[3]})"
 off, on = statistics.mean(offs), statistics.mean(ons)
 fmt = lambda xs: ", ".join(f"{x:,.0f}" for x in xs)
-print(f"GetCallerIdentity, signed, keep-alive: recording + active trail {on:,.0f} req/s ({fmt(ons)}), "
+print(f"GetCallerIdentity, signed, keep-alive: {mode} {on:,.0f} req/s ({fmt(ons)}), "
       f"recording off {off:,.0f} req/s ({fmt(offs)}), ratio {on / off:.2f} (target >= 0.9)")
 PY
